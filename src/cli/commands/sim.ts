@@ -1,0 +1,6 @@
+import type { Command } from 'commander'
+
+/** `shiprelay sim <service>`: runs a local simulator of a third-party API. */
+export function registerSimCommands(program: Command): void {
+  program.command('sim').description('run a local simulator of ShipStation, Klaviyo or QuickBooks')
+}
