@@ -1,0 +1,44 @@
+/**
+ * `${VAR}` substitution, so that secrets live in the environment rather than in the file.
+ *
+ * `${VAR}` must be set; `${VAR:-default}` falls back when VAR is unset or empty (as in the shell);
+ * `$${` is a literal `${`. Substitution is not recursive: a value taken from the environment is used
+ * as it is.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export interface Interpolated {
+  value: string
+  /** One message per reference that could not be resolved; `value` is meaningless when non-empty. */
+  errors: string[]
+}
+
+const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g
+const INNER = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/
+
+export function interpolate(text: string, env: Env): Interpolated {
+  const errors: string[] = []
+  const value = text.replace(REFERENCE, (match, inner: string | undefined) => {
+    if (match === '$${') return '${'
+    if (inner === undefined) {
+      errors.push('unterminated ${ (write $${ for a literal ${)')
+      return ''
+    }
+    const m = INNER.exec(inner)
+    if (!m) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the config syntax itself
+      errors.push('malformed ${...}: expected ${NAME} or ${NAME:-default}')
+      return ''
+    }
+    const [, name, fallback] = m as unknown as [string, string, string | undefined]
+    const set = env[name]
+    if (fallback !== undefined) return set === undefined || set === '' ? fallback : set
+    if (set === undefined) {
+      errors.push(`environment variable ${name} is not set`)
+      return ''
+    }
+    return set
+  })
+  return { value, errors }
+}
