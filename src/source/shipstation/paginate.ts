@@ -1,0 +1,123 @@
+/**
+ * Reads a stream from a time onwards without missing a record, though records change while we page.
+ *
+ * Page numbers are unsafe on a list sorted by modifyDate: a record modified during the crawl leaves its
+ * place and every later record moves up one, so page N+1 skips one. Instead each query starts again at
+ * the last time seen ("keyset" paging): whatever moved, we ask for everything from there on. Filters
+ * have one-second precision, so the next query re-reads the last second; the caller's snapshots make
+ * re-reads harmless.
+ *
+ * One exception: when a whole page shares one second (bulk edits stamp hundreds of orders alike), a
+ * keyset query would return the same page forever. That second is then read as a closed window
+ * [S, S+1s] page by page. In a closed window in the past records can only leave (a modification moves
+ * them to now), never join, and a leave shows as a smaller `total`; then the group is read again from
+ * page 1. The ones that left are read later at their new time.
+ *
+ * Windows are at most 90 days long (integrators report trouble with longer ranges).
+ */
+import type { z } from 'zod'
+import { formatPacificQuery } from '../../lib/pacific-time.js'
+import type { ShipStationClient } from './http-client.js'
+import { type StreamDefinition, streamTime } from './streams.js'
+
+export const PAGE_SIZE = 500
+const MAX_WINDOW_MS = 90 * 24 * 3600 * 1000
+
+export interface StreamPage<T> {
+  records: T[]
+  /** Where to resume if we stop after this page: every record before it has been handed over. */
+  resumeFrom: number
+}
+
+export interface ReadOptions {
+  /** Server "now" in epoch ms; windows older than 90 days get an end bound. */
+  now: () => number
+  pageSize?: number
+  signal?: AbortSignal
+}
+
+export async function* readStream<S extends z.ZodType>(
+  client: ShipStationClient,
+  stream: StreamDefinition<S>,
+  from: number,
+  options: ReadOptions,
+): AsyncGenerator<StreamPage<z.infer<S>>> {
+  const pageSize = options.pageSize ?? PAGE_SIZE
+  let lower = Math.floor(from / 1000) * 1000
+  for (;;) {
+    const windowEnd = lower + MAX_WINDOW_MS < options.now() ? lower + MAX_WINDOW_MS : undefined
+    const page = await client.getPage(
+      stream.path,
+      stream.key,
+      stream.schema,
+      {
+        [stream.startParam]: formatPacificQuery(lower),
+        [stream.endParam]: windowEnd === undefined ? undefined : formatPacificQuery(windowEnd),
+        sortBy: stream.sortBy,
+        sortDir: 'ASC',
+        pageSize,
+        page: 1,
+      },
+      options.signal,
+    )
+    const last = page.records.at(-1)
+    if (page.records.length < pageSize || last === undefined) {
+      const end =
+        last === undefined ? lower : Math.max(lower, second(streamTime(stream.timeText(last), lower)))
+      yield { records: page.records, resumeFrom: end }
+      if (windowEnd === undefined) return
+      lower = Math.max(end, windowEnd)
+      continue
+    }
+    const lastSecond = second(streamTime(stream.timeText(last), lower))
+    if (lastSecond > lower) {
+      yield { records: page.records, resumeFrom: lastSecond }
+      lower = lastSecond
+      continue
+    }
+    yield* readOneSecond(client, stream, lower, pageSize, options.signal)
+    lower += 1000
+  }
+}
+
+/** Reads every record stamped within one second, robust to records leaving it meanwhile. */
+async function* readOneSecond<S extends z.ZodType>(
+  client: ShipStationClient,
+  stream: StreamDefinition<S>,
+  start: number,
+  pageSize: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<StreamPage<z.infer<S>>> {
+  let page = 1
+  let total: number | undefined
+  for (;;) {
+    const result = await client.getPage(
+      stream.path,
+      stream.key,
+      stream.schema,
+      {
+        [stream.startParam]: formatPacificQuery(start),
+        [stream.endParam]: formatPacificQuery(start + 1000),
+        sortBy: stream.sortBy,
+        sortDir: 'ASC',
+        pageSize,
+        page,
+      },
+      signal,
+    )
+    if (total !== undefined && result.total < total) {
+      // Records left the group while we paged, so later pages moved up: read it again.
+      total = undefined
+      page = 1
+      continue
+    }
+    total = result.total
+    yield { records: result.records, resumeFrom: start }
+    if (result.records.length < pageSize || page >= result.pages) return
+    page++
+  }
+}
+
+function second(ms: number): number {
+  return Math.floor(ms / 1000) * 1000
+}

@@ -1,0 +1,69 @@
+/**
+ * The incremental list streams, as data: one paginator serves them all.
+ * Docs: GET /orders, GET /shipments, GET /fulfillments (reference §6.1, §7.1, §8).
+ */
+import type { z } from 'zod'
+import { parsePacific } from '../../lib/pacific-time.js'
+import { rawFulfillmentSchema, rawOrderSchema, rawShipmentSchema } from './raw-types.js'
+
+export interface StreamDefinition<S extends z.ZodType> {
+  name: 'orders' | 'shipments' | 'fulfillments'
+  path: string
+  /** Envelope key holding the records. */
+  key: string
+  schema: S
+  startParam: string
+  endParam: string
+  sortBy: string
+  /** The ShipStation time the stream is ordered by, as written (naive Pacific). */
+  timeText(record: z.infer<S>): string
+  id(record: z.infer<S>): number
+}
+
+export const ordersStream: StreamDefinition<typeof rawOrderSchema> = {
+  name: 'orders',
+  path: '/orders',
+  key: 'orders',
+  schema: rawOrderSchema,
+  startParam: 'modifyDateStart',
+  endParam: 'modifyDateEnd',
+  sortBy: 'ModifyDate',
+  timeText: (o) => o.modifyDate,
+  id: (o) => o.orderId,
+}
+
+export const shipmentsStream: StreamDefinition<typeof rawShipmentSchema> = {
+  name: 'shipments',
+  path: '/shipments',
+  key: 'shipments',
+  schema: rawShipmentSchema,
+  startParam: 'createDateStart',
+  endParam: 'createDateEnd',
+  sortBy: 'CreateDate',
+  timeText: (s) => s.createDate,
+  id: (s) => s.shipmentId,
+}
+
+export const fulfillmentsStream: StreamDefinition<typeof rawFulfillmentSchema> = {
+  name: 'fulfillments',
+  path: '/fulfillments',
+  key: 'fulfillments',
+  schema: rawFulfillmentSchema,
+  startParam: 'createDateStart',
+  endParam: 'createDateEnd',
+  sortBy: 'CreateDate',
+  timeText: (f) => f.createDate,
+  id: (f) => f.fulfillmentId,
+}
+
+/**
+ * Reads a ShipStation time of a record that came after `notBefore` in the server's order. Inside the
+ * repeated fall-back hour a wall time names two instants; the one not earlier than what we already
+ * passed is the one the server meant.
+ */
+export function streamTime(text: string, notBefore: number): number {
+  const earlier = parsePacific(text, 'earlier')
+  if (earlier === undefined) throw new Error(`not a ShipStation date: ${JSON.stringify(text)}`)
+  if (earlier >= notBefore - 1000) return earlier
+  return parsePacific(text, 'later') ?? earlier
+}

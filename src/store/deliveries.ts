@@ -1,0 +1,78 @@
+/** Reading and settling delivery rows. */
+import type { Kysely } from 'kysely'
+import type { DeliveryOutcome } from '../destinations/destination.js'
+import type { OrderEvent } from '../events/model.js'
+import type { Database } from './schema.js'
+
+export interface DueDelivery {
+  event: OrderEvent
+  attempts: number
+}
+
+/** Pending deliveries whose time has come, oldest event first. */
+export async function dueDeliveries(
+  db: Kysely<Database>,
+  destinationId: string,
+  now: number,
+  limit: number,
+): Promise<DueDelivery[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .innerJoin('events', 'events.id', 'deliveries.event_id')
+    .select(['events.payload', 'deliveries.attempts'])
+    .where('deliveries.destination_id', '=', destinationId)
+    .where('deliveries.state', '=', 'pending')
+    .where('deliveries.next_attempt_at', '<=', now)
+    .orderBy('deliveries.event_seq')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => ({ event: JSON.parse(r.payload) as OrderEvent, attempts: r.attempts }))
+}
+
+/** Earliest time a pending delivery is due, or undefined when none is pending. */
+export async function nextDueAt(db: Kysely<Database>, destinationId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('destination_id', '=', destinationId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst()
+  return row?.next == null ? undefined : Number(row.next)
+}
+
+export interface Settlement {
+  eventId: string
+  outcome: DeliveryOutcome
+  attempts: number
+  /** For retries: when to try again. */
+  nextAttemptAt: number
+}
+
+export async function settleDeliveries(
+  db: Kysely<Database>,
+  destinationId: string,
+  settlements: readonly Settlement[],
+  now: number,
+): Promise<void> {
+  if (settlements.length === 0) return
+  await db.transaction().execute(async (trx) => {
+    for (const s of settlements) {
+      const o = s.outcome
+      await trx
+        .updateTable('deliveries')
+        .set({
+          state: o.kind === 'retry' ? 'pending' : o.kind,
+          attempts: s.attempts,
+          next_attempt_at: s.nextAttemptAt,
+          reason: o.kind === 'delivered' ? null : o.reason,
+          receipt: o.kind === 'delivered' ? o.receipt : null,
+          updated_at: now,
+        })
+        .where('event_id', '=', s.eventId)
+        .where('destination_id', '=', destinationId)
+        // A delivery settled elsewhere (another worker) is never reopened.
+        .where('state', '=', 'pending')
+        .execute()
+    }
+  })
+}

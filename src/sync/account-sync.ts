@@ -1,0 +1,392 @@
+/**
+ * One sync cycle for one account: stores, then shipments and fulfilments (so an order that shows
+ * `shipped` finds its label or fulfilment already stored), then orders, whose changes become events.
+ *
+ * Each page is committed in one transaction together with the stream's cursor: snapshots, events and
+ * delivery rows change together or not at all (design invariant 5), and the cursor never passes a
+ * record whose effects are not committed (invariant 2). A crash anywhere resumes from the last
+ * committed page; re-reading a page changes nothing because snapshots say it was seen.
+ */
+import type { Kysely } from 'kysely'
+import { detectChange } from '../events/detect.js'
+import type { OrderEvent } from '../events/model.js'
+import { parsePacific } from '../lib/pacific-time.js'
+import type { ShipStationClient } from '../source/shipstation/http-client.js'
+import { readStream } from '../source/shipstation/paginate.js'
+import {
+  type RawOrder,
+  rawFulfillmentSchema,
+  rawShipmentSchema,
+  rawStoreSchema,
+} from '../source/shipstation/raw-types.js'
+import {
+  fulfillmentsStream,
+  ordersStream,
+  shipmentsStream,
+  streamTime,
+} from '../source/shipstation/streams.js'
+import { type AccountState, loadAccountState, updateAccountState } from '../store/account-state.js'
+import { appendEvents, type DeliveryRoute } from '../store/event-log.js'
+import type { Database, OrderTable } from '../store/schema.js'
+import {
+  latestShipping,
+  loadMerges,
+  loadSnapshots,
+  loadStores,
+  recordMerges,
+  type ShippingRow,
+  upsertShipping,
+  upsertSnapshots,
+  upsertStores,
+} from '../store/snapshots.js'
+import { queryStart } from './query-start.js'
+import {
+  type ShippingRecord,
+  type StoreInfo,
+  shippingFromFulfillment,
+  shippingFromShipment,
+  toEventCustomer,
+  toEventOrder,
+} from './to-event-facts.js'
+
+const DAY = 86_400_000
+const STORES_TTL_MS = 3_600_000
+
+export interface AccountSyncOptions {
+  accountId: string
+  backfillDays: number
+  /** How far back each incremental read re-reads, to catch changes ShipStation shows late. */
+  overlapMs?: number
+  currency?: string
+  client: ShipStationClient
+  db: Kysely<Database>
+  routes: readonly DeliveryRoute[]
+  now?: () => number
+  signal?: AbortSignal
+  onProgress?: (progress: SyncProgress) => void
+}
+
+export interface SyncProgress {
+  accountId: string
+  stream: 'stores' | 'shipments' | 'fulfillments' | 'orders'
+  pages: number
+  records: number
+  /** Pages ShipStation says the current query has (an estimate for keyset reads). */
+  pagesEstimate: number
+}
+
+export interface CycleResult {
+  accountId: string
+  phase: 'backfill' | 'live'
+  orders: number
+  shipping: number
+  events: number
+  requests: number
+}
+
+export async function runSyncCycle(options: AccountSyncOptions): Promise<CycleResult> {
+  const now = options.now ?? Date.now
+  const { db, accountId } = options
+  const started = now()
+  const state = await loadAccountState(db, accountId, started - options.backfillDays * DAY, started)
+  const result: CycleResult = {
+    accountId,
+    phase: state.phase === 'live' ? 'live' : 'backfill',
+    orders: 0,
+    shipping: 0,
+    events: 0,
+    requests: 0,
+  }
+  try {
+    if (state.stores_refreshed_at === null || started - state.stores_refreshed_at > STORES_TTL_MS) {
+      await refreshStores(options, now())
+    }
+    result.shipping += await syncShipping(options, state, 'shipments')
+    result.shipping += await syncShipping(options, state, 'fulfillments')
+    const { orders, events } = await syncOrders(options, state)
+    result.orders = orders
+    result.events = events
+    await updateAccountState(db, accountId, {
+      phase: 'live',
+      last_sync_at: now(),
+      last_sync_error: null,
+      updated_at: now(),
+    })
+    return result
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    await updateAccountState(db, accountId, { last_sync_error: message, updated_at: now() }).catch(
+      () => undefined,
+    )
+    throw error
+  }
+}
+
+async function refreshStores(options: AccountSyncOptions, now: number): Promise<void> {
+  // https://www.shipstation.com/docs/api/stores/list/
+  const stores = await options.client.getArray('/stores?showInactive=true', rawStoreSchema, options.signal)
+  await upsertStores(
+    options.db,
+    options.accountId,
+    stores.map((s) => ({ storeId: s.storeId, name: s.storeName, marketplace: s.marketplaceName ?? null })),
+  )
+  await updateAccountState(options.db, options.accountId, { stores_refreshed_at: now })
+}
+
+function startOf(cursor: number | null, state: AccountState, options: AccountSyncOptions): number {
+  if (cursor === null) return state.backfill_from
+  return queryStart(cursor, options.overlapMs ?? 5 * 60_000, (options.now ?? Date.now)())
+}
+
+async function syncShipping(
+  options: AccountSyncOptions,
+  state: AccountState,
+  stream: 'shipments' | 'fulfillments',
+): Promise<number> {
+  const { db, accountId } = options
+  const cursorColumn = stream === 'shipments' ? 'shipments_cursor' : 'fulfillments_cursor'
+  const from = startOf(state[cursorColumn], state, options)
+  const readOptions = { now: options.now ?? Date.now, signal: options.signal }
+  const pages =
+    stream === 'shipments'
+      ? mapPages(readStream(options.client, shipmentsStream, from, readOptions), shippingFromShipment)
+      : mapPages(readStream(options.client, fulfillmentsStream, from, readOptions), shippingFromFulfillment)
+  let count = 0
+  let pageCount = 0
+  for await (const page of pages) {
+    await db.transaction().execute(async (trx) => {
+      await upsertShipping(trx, accountId, page.records.map(toShippingRow))
+      await updateAccountState(trx, accountId, { [cursorColumn]: page.resumeFrom, updated_at: Date.now() })
+    })
+    count += page.records.length
+    options.onProgress?.({ accountId, stream, pages: ++pageCount, records: count, pagesEstimate: pageCount })
+  }
+  return count
+}
+
+async function* mapPages<T>(
+  pages: AsyncIterable<{ records: T[]; resumeFrom: number }>,
+  map: (record: T) => ShippingRecord,
+): AsyncGenerator<{ records: ShippingRecord[]; resumeFrom: number }> {
+  for await (const page of pages) yield { records: page.records.map(map), resumeFrom: page.resumeFrom }
+}
+
+function toShippingRow(record: ShippingRecord): ShippingRow {
+  return {
+    shipping_id: record.anchor,
+    order_id: record.orderId,
+    created_ms: record.createdMs,
+    voided: record.voided ? 1 : 0,
+    facts: JSON.stringify(record.facts),
+  }
+}
+
+async function syncOrders(
+  options: AccountSyncOptions,
+  state: AccountState,
+): Promise<{ orders: number; events: number }> {
+  const from = startOf(state.orders_cursor, state, options)
+  const historical = state.phase !== 'live'
+  let orders = 0
+  let events = 0
+  let pages = 0
+  let stores = await loadStores(options.db, options.accountId)
+  for await (const page of readStream(options.client, ordersStream, from, {
+    now: options.now ?? Date.now,
+    signal: options.signal,
+  })) {
+    if (
+      page.records.some((o) => o.advancedOptions?.storeId != null && !stores.has(o.advancedOptions.storeId))
+    ) {
+      await refreshStores(options, Date.now())
+      stores = await loadStores(options.db, options.accountId)
+    }
+    events += await processOrderPage(options, page.records, page.resumeFrom, stores, historical)
+    orders += page.records.length
+    options.onProgress?.({
+      accountId: options.accountId,
+      stream: 'orders',
+      pages: ++pages,
+      records: orders,
+      pagesEstimate: pages,
+    })
+  }
+  return { orders, events }
+}
+
+/** Turns one page of orders into snapshot updates and events, committed with the cursor. */
+export async function processOrderPage(
+  options: AccountSyncOptions,
+  records: readonly RawOrder[],
+  resumeFrom: number | undefined,
+  stores: Map<number, StoreInfo>,
+  historical: boolean,
+): Promise<number> {
+  const { db, accountId } = options
+  const now = (options.now ?? Date.now)()
+  const merges = records.flatMap((o) =>
+    (o.advancedOptions?.mergedIds ?? [])
+      .filter((id) => id !== o.orderId)
+      .map((id) => ({ orderId: id, into: o.orderId })),
+  )
+  const ids = records.map((o) => o.orderId)
+  const parentIds = records.flatMap((o) =>
+    o.advancedOptions?.parentId != null ? [o.advancedOptions.parentId] : [],
+  )
+  const snapshots = await loadSnapshots(db, accountId, [...ids, ...parentIds])
+  // A page may hold an order twice (re-read); the later copy wins.
+  const latest = new Map<number, RawOrder>()
+  for (const order of records) latest.set(order.orderId, order)
+  const changed = [...latest.values()].filter((o) => {
+    const seen = snapshots.get(o.orderId)
+    return !seen || seen.status !== o.orderStatus || seen.modify_ms !== modifyMs(o)
+  })
+  if (changed.length === 0 && merges.length === 0) {
+    if (resumeFrom !== undefined)
+      await updateAccountState(db, accountId, { orders_cursor: resumeFrom, updated_at: now })
+    return 0
+  }
+  const shippedIds = changed.filter((o) => o.orderStatus === 'shipped').map((o) => o.orderId)
+  const shipping = await shippingFor(options, shippedIds)
+  const mergedInto = await loadMerges(
+    db,
+    accountId,
+    changed.filter((o) => o.orderStatus === 'cancelled').map((o) => o.orderId),
+  )
+  for (const m of merges) mergedInto.set(m.orderId, m.into)
+
+  const events: OrderEvent[] = []
+  const rows: OrderTable[] = []
+  for (const order of changed) {
+    const previous = snapshots.get(order.orderId)
+    const parentId = order.advancedOptions?.parentId ?? undefined
+    const parent =
+      parentId === undefined
+        ? undefined
+        : {
+            orderId: parentId,
+            orderNumber: snapshots.get(parentId)?.order_number ?? latest.get(parentId)?.orderNumber ?? null,
+          }
+    const storeId = order.advancedOptions?.storeId
+    const facts = toEventOrder(
+      order,
+      storeId == null ? undefined : stores.get(storeId),
+      parent,
+      options.currency,
+    )
+    const customer = toEventCustomer(order)
+    const detection = detectChange({
+      accountId,
+      historical,
+      order: facts,
+      customer,
+      createMs: parsePacific(order.createDate) ?? modifyMs(order),
+      modifyMs: modifyMs(order),
+      paymentMs: order.paymentDate ? parsePacific(order.paymentDate) : undefined,
+      previous: previous ? { status: previous.status } : undefined,
+      shipping:
+        order.orderStatus === 'shipped'
+          ? (shipping.get(order.orderId) ?? fallbackShipping(order))
+          : undefined,
+      mergedInto: mergedInto.get(order.orderId),
+    })
+    if (detection.kind === 'event') events.push(detection.event)
+    rows.push({
+      account_id: accountId,
+      order_id: order.orderId,
+      order_number: order.orderNumber,
+      store_id: storeId ?? null,
+      status: order.orderStatus,
+      modify_ms: modifyMs(order),
+      parent_id: parentId ?? null,
+      email: customer.email,
+      facts: JSON.stringify({ order: facts, customer }),
+      updated_at: now,
+    })
+  }
+  let added = 0
+  await db.transaction().execute(async (trx) => {
+    if (merges.length > 0) await recordMerges(trx, accountId, merges)
+    await upsertSnapshots(trx, rows)
+    added = await appendEvents(trx, events, options.routes, now)
+    if (resumeFrom !== undefined)
+      await updateAccountState(trx, accountId, { orders_cursor: resumeFrom, updated_at: now })
+  })
+  return added
+}
+
+/**
+ * The label or fulfilment behind each shipped order. Normally the shipments and fulfilments streams
+ * have stored it already; for a label created between those reads and the orders read, or one older
+ * than the backfill, it is fetched by order id.
+ */
+async function shippingFor(
+  options: AccountSyncOptions,
+  orderIds: readonly number[],
+): Promise<Map<number, ShippingRecord>> {
+  const { db, accountId, client, signal } = options
+  const stored = await latestShipping(db, accountId, orderIds)
+  const missing = orderIds.filter((id) => !stored.has(id))
+  const fetched: ShippingRecord[] = []
+  for (const orderId of missing) {
+    // https://www.shipstation.com/docs/api/shipments/list/ and /fulfillments/list-fulfillments/
+    const labels = await client.getPage(
+      '/shipments',
+      'shipments',
+      rawShipmentSchema,
+      { orderId, pageSize: 500 },
+      signal,
+    )
+    let records = labels.records.map(shippingFromShipment)
+    if (!records.some((r) => !r.voided)) {
+      const fulfillments = await client.getPage(
+        '/fulfillments',
+        'fulfillments',
+        rawFulfillmentSchema,
+        { orderId, pageSize: 500 },
+        signal,
+      )
+      records = records.concat(fulfillments.records.map(shippingFromFulfillment))
+    }
+    fetched.push(...records)
+  }
+  if (fetched.length > 0) await upsertShipping(db, accountId, fetched.map(toShippingRow))
+  const result = new Map<number, ShippingRecord>()
+  for (const [orderId, row] of stored) {
+    result.set(orderId, {
+      anchor: row.shipping_id,
+      orderId,
+      createdMs: row.created_ms,
+      voided: false,
+      facts: JSON.parse(row.facts),
+    })
+  }
+  for (const record of fetched) {
+    const seen = result.get(record.orderId)
+    if (!record.voided && (!seen || record.createdMs > seen.createdMs)) result.set(record.orderId, record)
+  }
+  return result
+}
+
+/** A shipped order with neither label nor fulfilment on record: say what the order itself says. */
+function fallbackShipping(order: RawOrder): ShippingRecord {
+  return {
+    anchor: `status:${modifyMs(order)}`,
+    orderId: order.orderId,
+    createdMs: modifyMs(order),
+    voided: false,
+    facts: {
+      via: order.externallyFulfilled ? 'external' : 'manual',
+      carrier: order.carrierCode ?? null,
+      service: order.serviceCode ?? null,
+      trackingNumber: null,
+      trackingUrl: null,
+      shipDate: order.shipDate ? order.shipDate.slice(0, 10) : null,
+      provider: order.externallyFulfilledByName ?? order.externallyFulfilledBy ?? null,
+    },
+  }
+}
+
+function modifyMs(order: RawOrder): number {
+  return streamTime(order.modifyDate, 0)
+}
