@@ -1,12 +1,23 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
+import { registerCheckCommand } from './commands/check.js'
+import { registerEventsCommand } from './commands/events.js'
+import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
+import { registerStatusCommand } from './commands/status.js'
+import { registerSyncCommand } from './commands/sync.js'
 
 const program = new Command()
   .name('shiprelay')
   .description('ShipStation order and shipping events, delivered exactly once to Klaviyo and more.')
   .version('0.1.0')
+  .showHelpAfterError()
 
+registerSyncCommand(program)
+registerRunCommand(program)
+registerStatusCommand(program)
+registerEventsCommand(program)
+registerCheckCommand(program)
 registerSimCommands(program)
 
 await program.parseAsync(process.argv)

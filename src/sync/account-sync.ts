@@ -12,7 +12,7 @@ import { detectChange } from '../events/detect.js'
 import type { OrderEvent } from '../events/model.js'
 import { parsePacific } from '../lib/pacific-time.js'
 import type { ShipStationClient } from '../source/shipstation/http-client.js'
-import { readStream } from '../source/shipstation/paginate.js'
+import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
 import {
   type RawOrder,
   rawFulfillmentSchema,
@@ -71,8 +71,8 @@ export interface SyncProgress {
   stream: 'stores' | 'shipments' | 'fulfillments' | 'orders'
   pages: number
   records: number
-  /** Pages ShipStation says the current query has (an estimate for keyset reads). */
-  pagesEstimate: number
+  /** Records read so far plus what ShipStation says is left: an estimate, since records keep changing. */
+  recordsEstimate: number
 }
 
 export interface CycleResult {
@@ -159,16 +159,22 @@ async function syncShipping(
       await updateAccountState(trx, accountId, { [cursorColumn]: page.resumeFrom, updated_at: Date.now() })
     })
     count += page.records.length
-    options.onProgress?.({ accountId, stream, pages: ++pageCount, records: count, pagesEstimate: pageCount })
+    options.onProgress?.({
+      accountId,
+      stream,
+      pages: ++pageCount,
+      records: count,
+      recordsEstimate: count - page.records.length + page.remaining,
+    })
   }
   return count
 }
 
 async function* mapPages<T>(
-  pages: AsyncIterable<{ records: T[]; resumeFrom: number }>,
+  pages: AsyncIterable<StreamPage<T>>,
   map: (record: T) => ShippingRecord,
-): AsyncGenerator<{ records: ShippingRecord[]; resumeFrom: number }> {
-  for await (const page of pages) yield { records: page.records.map(map), resumeFrom: page.resumeFrom }
+): AsyncGenerator<StreamPage<ShippingRecord>> {
+  for await (const page of pages) yield { ...page, records: page.records.map(map) }
 }
 
 function toShippingRow(record: ShippingRecord): ShippingRow {
@@ -208,7 +214,7 @@ async function syncOrders(
       stream: 'orders',
       pages: ++pages,
       records: orders,
-      pagesEstimate: pages,
+      recordsEstimate: orders - page.records.length + page.remaining,
     })
   }
   return { orders, events }

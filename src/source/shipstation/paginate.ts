@@ -27,6 +27,8 @@ export interface StreamPage<T> {
   records: T[]
   /** Where to resume if we stop after this page: every record before it has been handed over. */
   resumeFrom: number
+  /** Records the server still has from this page on (its `total` for the query), for progress. */
+  remaining: number
 }
 
 export interface ReadOptions {
@@ -64,14 +66,14 @@ export async function* readStream<S extends z.ZodType>(
     if (page.records.length < pageSize || last === undefined) {
       const end =
         last === undefined ? lower : Math.max(lower, second(streamTime(stream.timeText(last), lower)))
-      yield { records: page.records, resumeFrom: end }
+      yield { records: page.records, resumeFrom: end, remaining: page.total }
       if (windowEnd === undefined) return
       lower = Math.max(end, windowEnd)
       continue
     }
     const lastSecond = second(streamTime(stream.timeText(last), lower))
     if (lastSecond > lower) {
-      yield { records: page.records, resumeFrom: lastSecond }
+      yield { records: page.records, resumeFrom: lastSecond, remaining: page.total }
       lower = lastSecond
       continue
     }
@@ -112,7 +114,7 @@ async function* readOneSecond<S extends z.ZodType>(
       continue
     }
     total = result.total
-    yield { records: result.records, resumeFrom: start }
+    yield { records: result.records, resumeFrom: start, remaining: result.total - (page - 1) * pageSize }
     if (result.records.length < pageSize || page >= result.pages) return
     page++
   }
