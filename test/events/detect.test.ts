@@ -31,7 +31,11 @@ describe('detectChange', () => {
   })
 
   it('times a later status change at modifyDate and anchors its id there', () => {
-    const d = detectChange({ ...base, order: order({ status: 'on_hold' }), previous: { status: 'awaiting_shipment' } })
+    const d = detectChange({
+      ...base,
+      order: order({ status: 'on_hold' }),
+      previous: { status: 'awaiting_shipment' },
+    })
     if (d.kind !== 'event') throw new Error(d.kind)
     expect(d.event.name).toBe('Order On Hold')
     expect(d.event.occurredAt).toBe(5_000_000)
@@ -54,8 +58,19 @@ describe('detectChange', () => {
         provider: null,
       },
     }
-    const a = detectChange({ ...base, order: order({ status: 'shipped' }), previous: { status: 'awaiting_shipment' }, shipping })
-    const b = detectChange({ ...base, modifyMs: 9_999_999, order: order({ status: 'shipped' }), previous: { status: 'on_hold' }, shipping })
+    const a = detectChange({
+      ...base,
+      order: order({ status: 'shipped' }),
+      previous: { status: 'awaiting_shipment' },
+      shipping,
+    })
+    const b = detectChange({
+      ...base,
+      modifyMs: 9_999_999,
+      order: order({ status: 'shipped' }),
+      previous: { status: 'on_hold' },
+      shipping,
+    })
     if (a.kind !== 'event' || b.kind !== 'event') throw new Error('expected events')
     expect(a.event.id).toBe(b.event.id)
     expect(a.event.occurredAt).toBe(7_000_000)
@@ -63,12 +78,21 @@ describe('detectChange', () => {
   })
 
   it('suppresses Order Canceled for an order merged into another', () => {
-    const d = detectChange({ ...base, order: order({ status: 'cancelled' }), previous: { status: 'awaiting_shipment' }, mergedInto: 6000 })
+    const d = detectChange({
+      ...base,
+      order: order({ status: 'cancelled' }),
+      previous: { status: 'awaiting_shipment' },
+      mergedInto: 6000,
+    })
     expect(d).toEqual({ kind: 'suppressed', reason: 'merged into order 6000' })
   })
 
   it('raises Order Canceled for a real cancellation', () => {
-    const d = detectChange({ ...base, order: order({ status: 'cancelled' }), previous: { status: 'awaiting_payment' } })
+    const d = detectChange({
+      ...base,
+      order: order({ status: 'cancelled' }),
+      previous: { status: 'awaiting_payment' },
+    })
     expect(d.kind === 'event' && d.event.name).toBe('Order Canceled')
   })
 

@@ -1,6 +1,11 @@
 import type { EventCustomer, EventOrder } from '../../src/events/model.js'
 
-export const customer: EventCustomer = { email: 'ann@example.com', firstName: 'Ann', lastName: 'Lee', phone: null }
+export const customer: EventCustomer = {
+  email: 'ann@example.com',
+  firstName: 'Ann',
+  lastName: 'Lee',
+  phone: null,
+}
 
 export function order(overrides: Partial<EventOrder> = {}): EventOrder {
   return {

@@ -67,7 +67,9 @@ export function forEachDatabase(title: string, body: (db: TestDatabase) => void)
 }
 
 /** Opens a fresh store; the returned dispose closes and drops it. */
-export async function freshStore(database: TestDatabase): Promise<{ store: Store; config: DatabaseConfig; dispose(): Promise<void> }> {
+export async function freshStore(
+  database: TestDatabase,
+): Promise<{ store: Store; config: DatabaseConfig; dispose(): Promise<void> }> {
   const { config, drop } = await database.create()
   const store = await openStore(config)
   return {

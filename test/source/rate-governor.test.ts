@@ -18,7 +18,11 @@ function fakeTime() {
 }
 
 const headers = (limit: number, remaining: number, reset: number) =>
-  new Headers({ 'X-Rate-Limit-Limit': String(limit), 'X-Rate-Limit-Remaining': String(remaining), 'X-Rate-Limit-Reset': String(reset) })
+  new Headers({
+    'X-Rate-Limit-Limit': String(limit),
+    'X-Rate-Limit-Remaining': String(remaining),
+    'X-Rate-Limit-Reset': String(reset),
+  })
 
 describe('RateGovernor', () => {
   it('sends freely while more than the reserve is left', async () => {

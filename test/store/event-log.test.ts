@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import type { OrderEvent } from '../../src/events/model.js'
-import { appendEvents, backfillDeliveryRows, type DeliveryRoute } from '../../src/store/event-log.js'
 import { dueDeliveries, settleDeliveries } from '../../src/store/deliveries.js'
+import { appendEvents, backfillDeliveryRows, type DeliveryRoute } from '../../src/store/event-log.js'
 import type { Store } from '../../src/store/open-database.js'
 import { customer, order } from '../events/fixtures.js'
 import { forEachDatabase, freshStore } from '../helpers/databases.js'
@@ -44,7 +44,12 @@ forEachDatabase('event log', (database) => {
 
   it('records filtered events as skipped with the reason', async () => {
     await appendEvents(store.db, [event('e1'), event('e2', 'Amazon')], [all, onlyShopify], 1)
-    const hook = await store.db.selectFrom('deliveries').selectAll().where('destination_id', '=', 'hook').orderBy('event_seq').execute()
+    const hook = await store.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('destination_id', '=', 'hook')
+      .orderBy('event_seq')
+      .execute()
     expect(hook.map((d) => [d.event_id, d.state, d.reason])).toEqual([
       ['e1', 'pending', null],
       ['e2', 'skipped', 'filtered: store'],
@@ -73,8 +78,17 @@ forEachDatabase('event log', (database) => {
     expect(await dueDeliveries(store.db, 'klaviyo', 50, 10)).toEqual([])
     const later = await dueDeliveries(store.db, 'klaviyo', 100, 10)
     expect(later.map((d) => [d.event.id, d.attempts])).toEqual([['e2', 1]])
-    await settleDeliveries(store.db, 'klaviyo', [{ eventId: 'e1', outcome: { kind: 'retry', reason: 'x' }, attempts: 2, nextAttemptAt: 0 }], 3)
-    const e1 = await store.db.selectFrom('deliveries').selectAll().where('event_id', '=', 'e1').executeTakeFirstOrThrow()
+    await settleDeliveries(
+      store.db,
+      'klaviyo',
+      [{ eventId: 'e1', outcome: { kind: 'retry', reason: 'x' }, attempts: 2, nextAttemptAt: 0 }],
+      3,
+    )
+    const e1 = await store.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('event_id', '=', 'e1')
+      .executeTakeFirstOrThrow()
     expect([e1.state, e1.receipt]).toEqual(['delivered', '202'])
   })
 })
