@@ -58,6 +58,7 @@ export class Relay {
           apiSecret: account.shipstation.apiSecret,
           partnerKey: account.shipstation.partnerKey,
           governor,
+          fetch: options.fetch,
           onResponse: (info) => options.onShipStationResponse?.(account.id, info),
         }),
       }

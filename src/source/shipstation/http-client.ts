@@ -23,6 +23,8 @@ export interface ShipStationClientOptions {
   /** Called after every HTTP answer (for metrics and request counting). */
   onResponse?: (info: { path: string; status: number; ms: number }) => void
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Replaces global fetch (tests use it to change the world between two pages). */
+  fetch?: typeof fetch
 }
 
 export type Query = Record<string, string | number | boolean | undefined>
@@ -143,7 +145,7 @@ export class ShipStationClient {
     let response: Response
     let text: string
     try {
-      response = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+      response = await (this.options.fetch ?? fetch)(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
       text = await response.text()
     } catch (error) {
       if (signal?.aborted) throw signal.reason
