@@ -12,6 +12,8 @@ export interface Interpolated {
   value: string
   /** One message per reference that could not be resolved; `value` is meaningless when non-empty. */
   errors: string[]
+  /** The environment values substituted in, so error messages can keep them out. */
+  substituted: string[]
 }
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g
@@ -19,6 +21,7 @@ const INNER = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/
 
 export function interpolate(text: string, env: Env): Interpolated {
   const errors: string[] = []
+  const substituted: string[] = []
   const value = text.replace(REFERENCE, (match, inner: string | undefined) => {
     if (match === '$${') return '${'
     if (inner === undefined) {
@@ -33,12 +36,12 @@ export function interpolate(text: string, env: Env): Interpolated {
     }
     const [, name, fallback] = m as unknown as [string, string, string | undefined]
     const set = env[name]
-    if (fallback !== undefined) return set === undefined || set === '' ? fallback : set
-    if (set === undefined) {
-      errors.push(`environment variable ${name} is not set`)
-      return ''
+    if (set === undefined || (set === '' && fallback !== undefined)) {
+      if (fallback === undefined) errors.push(`environment variable ${name} is not set`)
+      return fallback ?? ''
     }
+    substituted.push(set)
     return set
   })
-  return { value, errors }
+  return { value, errors, substituted }
 }

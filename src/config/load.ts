@@ -3,7 +3,7 @@
  * problem found is reported at once, each with its line, column and key path (see ConfigError).
  */
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument } from 'yaml'
+import { LineCounter, parseDocument, type YAMLError } from 'yaml'
 import type { z } from 'zod'
 import { Redactor } from '../lib/redact.js'
 import { ConfigError, type ConfigIssue, type ConfigPath, formatPath } from './config-error.js'
@@ -11,7 +11,7 @@ import { postgresPasswords } from './database-url.js'
 import { type Env, interpolate } from './interpolate.js'
 import { type Config, ConfigSchema } from './schema.js'
 import { secretFieldValues } from './secrets.js'
-import { forEachStringValue, locate } from './yaml-source.js'
+import { locate, positionOf, visitSource } from './yaml-source.js'
 
 export { ConfigError, type ConfigIssue } from './config-error.js'
 export type { Env } from './interpolate.js'
@@ -35,31 +35,41 @@ export function loadConfig(path: string, env: Env = process.env): Config {
 /** Validates config text; `sourceName` labels the issues (normally the file path). */
 export function parseConfig(text: string, sourceName: string, env: Env = process.env): Config {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+  // logLevel 'error': the yaml package would otherwise print warnings quoting the source to stderr.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' })
   const issues: ConfigIssue[] = []
   const report = (path: ConfigPath, at: 'key' | 'value', message: string): void => {
     issues.push({ path: formatPath(path), ...locate(doc, lines, path, at), message })
   }
+  const fromEnv: string[] = []
   const fail = (data: () => unknown): never => {
-    throw new ConfigError(sourceName, withoutSecrets(issues, data).sort(byPosition))
+    throw new ConfigError(sourceName, withoutSecrets(issues, data, fromEnv).sort(byPosition))
   }
 
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const { line, col } = lines.linePos(error.pos[0])
-      issues.push({ path: '', line, column: col, message: `YAML: ${error.message}` })
-    }
+    issues.push(...syntaxIssues(doc.errors, text, lines))
     fail(() => doc.toJS())
   }
 
   const unresolved: ConfigPath[] = []
-  forEachStringValue(doc, (scalar, path) => {
-    if (!scalar.value.includes('$')) return
-    const { value, errors } = interpolate(scalar.value, env)
-    scalar.value = value
-    for (const message of errors) report(path, 'value', message)
-    if (errors.length > 0) unresolved.push(path)
+  let complexKeys = false
+  visitSource(doc, {
+    string(scalar, path) {
+      if (!scalar.value.includes('$')) return
+      const { value, errors, substituted } = interpolate(scalar.value, env)
+      scalar.value = value
+      fromEnv.push(...substituted)
+      for (const message of errors) report(path, 'value', message)
+      if (errors.length > 0) unresolved.push(path)
+    },
+    complexKey(key, path) {
+      complexKeys = true
+      const message = 'a key must be plain text, not a list or mapping'
+      issues.push({ path: formatPath(path), ...positionOf(key, lines), message })
+    },
   })
+  // Plain data would hold such a key only as a stringified copy of its source.
+  if (complexKeys) fail(() => undefined)
 
   let data: unknown
   try {
@@ -86,25 +96,58 @@ export function parseConfig(text: string, sourceName: string, env: Env = process
 }
 
 /**
- * Messages are built to name keys, not values; as a second line of defence, any secret field's value
- * that still shows up is redacted. Strings under 4 characters are skipped: they cannot be real
+ * Messages quote a value only where it should not be a credential (ids, event names, time zones). As a
+ * second line of defence, every secret field's value is redacted from them, and so is any quoted value
+ * that came from the environment. Secret values under 4 characters are skipped: they cannot be real
  * credentials, and redacting them would garble every message.
  */
-function withoutSecrets(issues: ConfigIssue[], data: () => unknown): ConfigIssue[] {
+function withoutSecrets(issues: ConfigIssue[], data: () => unknown, fromEnv: string[]): ConfigIssue[] {
   let values: unknown
   try {
     values = data()
   } catch {
-    return issues
+    values = undefined
   }
-  const database = (values as { database?: unknown } | null)?.database
+  const database = (values as { database?: unknown } | null | undefined)?.database
   const secrets = [
     ...secretFieldValues(values),
     ...(typeof database === 'string' ? postgresPasswords(database) : []),
   ]
   const redactor = new Redactor()
   for (const secret of secrets) if (secret.length >= 4) redactor.add(secret)
-  return issues.map((issue) => ({ ...issue, message: redactor.redact(issue.message) }))
+  for (const value of fromEnv) redactor.add(JSON.stringify(value))
+  return issues.map((issue) => ({
+    ...issue,
+    path: redactor.redact(issue.path),
+    message: redactor.redact(issue.message),
+  }))
+}
+
+const MAX_SYNTAX_ISSUES = 10
+
+/**
+ * The yaml package's errors, cleaned up: its messages may end by quoting the offending source text
+ * (which can be a credential), one broken bracket cascades into dozens of follow-up errors, and the
+ * most common cause, an unquoted ${VAR} inside [ ] or { }, deserves a hint.
+ */
+function syntaxIssues(errors: readonly YAMLError[], text: string, lines: LineCounter): ConfigIssue[] {
+  const byLine = new Map<number, ConfigIssue>()
+  for (const error of errors) {
+    const { line, col } = lines.linePos(error.pos[0])
+    if (byLine.has(line)) continue
+    let message = `YAML: ${error.message.replace(/: ("(?:[^"\\]|\\.)*"|\S+)$/, '')}`
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the config syntax itself
+    if (text.startsWith('${', error.pos[0] - 1)) message += '; inside [ ] or { }, write "${VAR}" in quotes'
+    byLine.set(line, { path: '', line, column: col, message })
+  }
+  const issues = [...byLine.values()]
+  if (issues.length <= MAX_SYNTAX_ISSUES) return issues
+  const rest = issues.slice(MAX_SYNTAX_ISSUES)
+  const { line, column } = rest[0]!
+  return [
+    ...issues.slice(0, MAX_SYNTAX_ISSUES),
+    { path: '', line, column, message: `YAML: ${rest.length} more lines with errors, probably follow-ups` },
+  ]
 }
 
 function byPosition(a: ConfigIssue, b: ConfigIssue): number {

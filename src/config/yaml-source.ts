@@ -25,18 +25,21 @@ function keyName(key: unknown): string {
  *  - `value`: the value, or its key when the value is empty; when the path does not exist (a missing
  *    key), the key of the nearest enclosing mapping that does.
  */
+/** Where `node` starts; 1:1 for a node without a source range. */
+export function positionOf(node: unknown, lines: LineCounter): Position {
+  const range = (node as Ranged | null | undefined)?.range
+  if (!range) return { line: 1, column: 1 }
+  const { line, col } = lines.linePos(range[0])
+  return { line, column: col }
+}
+
 export function locate(
   doc: Document,
   lines: LineCounter,
   path: ConfigPath,
   at: 'key' | 'value' = 'value',
 ): Position {
-  const pos = (node: unknown): Position => {
-    const range = (node as Ranged | null | undefined)?.range
-    if (!range) return { line: 1, column: 1 }
-    const { line, col } = lines.linePos(range[0])
-    return { line, column: col }
-  }
+  const pos = (node: unknown) => positionOf(node, lines)
   let node: unknown = doc.contents
   let keyNode: unknown
   for (const segment of path) {
@@ -57,16 +60,22 @@ export function locate(
   return pos(empty ? (keyNode ?? node) : node)
 }
 
-/** Calls `visit` for every scalar string value (never a key), with its key path. */
-export function forEachStringValue(
-  doc: Document,
-  visit: (scalar: Scalar<string>, path: ConfigPath) => void,
-): void {
+export interface SourceVisitor {
+  /** Every scalar string value (never a key), with its key path. */
+  string(scalar: Scalar<string>, path: ConfigPath): void
+  /** A mapping key that is itself a list or mapping, which plain data cannot represent faithfully. */
+  complexKey(key: unknown, path: ConfigPath): void
+}
+
+export function visitSource(doc: Document, visitor: SourceVisitor): void {
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (isScalar(node)) {
-      if (typeof node.value === 'string') visit(node as Scalar<string>, path)
+      if (typeof node.value === 'string') visitor.string(node as Scalar<string>, path)
     } else if (isMap(node)) {
-      for (const pair of node.items) walk(pair.value, [...path, keyName(pair.key)])
+      for (const pair of node.items) {
+        if (pair.key !== null && !isScalar(pair.key)) visitor.complexKey(pair.key, path)
+        else walk(pair.value, [...path, keyName(pair.key)])
+      }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
         walk(item, [...path, i])

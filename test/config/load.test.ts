@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about the literal ${VAR} syntax
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -92,7 +93,11 @@ describe('parseConfig: valid configs', () => {
   })
 
   it('applies every default to a minimal config', () => {
-    const config = parseConfig(`${MINIMAL}destinations:\n  - { id: k, type: klaviyo, apiKey: pk_abcdef }\n`, 'x', ENV)
+    const config = parseConfig(
+      `${MINIMAL}destinations:\n  - { id: k, type: klaviyo, apiKey: pk_abcdef }\n`,
+      'x',
+      ENV,
+    )
     expect(config).toEqual({
       database: { kind: 'sqlite', file: './shiprelay.db' },
       log: { level: 'info' },
@@ -182,7 +187,12 @@ describe('parseConfig: errors name the key path and line', () => {
     const text = `${MINIMAL}    backfillDays: ninety\nserver: { port: 80.5 }\nlog: [info]\n`
     expect(issuesOf(text)).toEqual([
       { path: 'accounts[0].backfillDays', line: 6, column: 19, message: 'expected a number, got text' },
-      { path: 'server.port', line: 7, column: 17, message: 'expected a whole number, got a fractional number' },
+      {
+        path: 'server.port',
+        line: 7,
+        column: 17,
+        message: 'expected a whole number, got a fractional number',
+      },
       { path: 'log', line: 8, column: 6, message: 'expected a mapping, got a list' },
     ])
   })
@@ -192,8 +202,15 @@ describe('parseConfig: errors name the key path and line', () => {
     expect(issuesOf(text)).toEqual([
       { path: 'accounts[0].backfillDays', line: 6, column: 19, message: 'must be at least 1' },
     ])
-    expect(issuesOf(MINIMAL.replace('apiSecret: ${SS_SECRET}', 'apiSecret: s\n      rateLimitReserve: 40'))).toEqual([
-      { path: 'accounts[0].shipstation.rateLimitReserve', line: 6, column: 25, message: 'must be at most 39' },
+    expect(
+      issuesOf(MINIMAL.replace('apiSecret: ${SS_SECRET}', 'apiSecret: s\n      rateLimitReserve: 40')),
+    ).toEqual([
+      {
+        path: 'accounts[0].shipstation.rateLimitReserve',
+        line: 6,
+        column: 25,
+        message: 'must be at most 39',
+      },
     ])
   })
 
@@ -213,7 +230,12 @@ describe('parseConfig: errors name the key path and line', () => {
 
   it('empty values', () => {
     expect(issuesOf(MINIMAL.replace('${SS_SECRET}', ''))).toEqual([
-      { path: 'accounts[0].shipstation.apiSecret', line: 5, column: 7, message: 'expected text, got an empty value' },
+      {
+        path: 'accounts[0].shipstation.apiSecret',
+        line: 5,
+        column: 7,
+        message: 'expected text, got an empty value',
+      },
     ])
     expect(issuesOf(MINIMAL.replace('${SS_SECRET}', '""'))).toEqual([
       { path: 'accounts[0].shipstation.apiSecret', line: 5, column: 18, message: 'must not be empty' },
@@ -265,12 +287,19 @@ describe('parseConfig: errors name the key path and line', () => {
         message: 'unknown time zone "Mars/Olympus_Mons"; expected an IANA name such as America/Los_Angeles',
       },
     ])
-    expect(issuesOf(`${MINIMAL}    timeZone: local\n`)).toMatchObject([{ path: 'accounts[0].timeZone', line: 6 }])
+    expect(issuesOf(`${MINIMAL}    timeZone: local\n`)).toMatchObject([
+      { path: 'accounts[0].timeZone', line: 6 },
+    ])
   })
 
   it('bad ids', () => {
     expect(issuesOf(MINIMAL.replace('id: main', 'id: Main Store'))).toEqual([
-      { path: 'accounts[0].id', line: 2, column: 9, message: 'must be 1 to 40 characters from a-z, 0-9, _ and -' },
+      {
+        path: 'accounts[0].id',
+        line: 2,
+        column: 9,
+        message: 'must be 1 to 40 characters from a-z, 0-9, _ and -',
+      },
     ])
   })
 
@@ -282,7 +311,12 @@ destinations:
   - { id: k, type: klaviyo, apiKey: pk_abcdef }
 `
     expect(issuesOf(text)).toEqual([
-      { path: 'accounts[1].id', line: 6, column: 9, message: 'duplicate id "main" (already used by accounts[0])' },
+      {
+        path: 'accounts[1].id',
+        line: 6,
+        column: 9,
+        message: 'duplicate id "main" (already used by accounts[0])',
+      },
       {
         path: 'destinations[1].id',
         line: 10,
@@ -318,7 +352,9 @@ destinations:
       { path: 'destinations[0].events[1]', line: 10, column: 29 },
       { path: 'destinations[0].eventNames["Order Cancelled"]', line: 12, column: 24 },
     ])
-    expect(issues[0]?.message).toMatch(/^unknown event name "Order Delivered"; expected one of: Order Awaiting/)
+    expect(issues[0]?.message).toMatch(
+      /^unknown event name "Order Delivered"; expected one of: Order Awaiting/,
+    )
     expect(issues[1]?.message).toMatch(/^unknown event name "Order Cancelled"; expected one of: /)
   })
 
@@ -347,13 +383,16 @@ destinations:
   })
 
   it('a Klaviyo key not starting with pk_, without echoing it', () => {
-    const error = configError(`${MINIMAL}destinations:\n  - id: k\n    type: klaviyo\n    apiKey: sk_live_topsecret99\n`)
+    const error = configError(
+      `${MINIMAL}destinations:\n  - id: k\n    type: klaviyo\n    apiKey: sk_live_topsecret99\n`,
+    )
     expect(error.issues).toEqual([
       {
         path: 'destinations[0].apiKey',
         line: 9,
         column: 13,
-        message: 'must be a Klaviyo private API key, which starts with pk_ (public site keys cannot send events)',
+        message:
+          'must be a Klaviyo private API key, which starts with pk_ (public site keys cannot send events)',
       },
     ])
     expect(error.message).not.toContain('topsecret')
@@ -362,7 +401,12 @@ destinations:
   it('an unknown or missing destination type', () => {
     const text = `${MINIMAL}destinations:\n  - { id: q, type: quickbooks }\n  - { id: k, apiKey: pk_abcdef }\n`
     expect(issuesOf(text)).toEqual([
-      { path: 'destinations[0].type', line: 7, column: 20, message: 'unknown type; expected one of: klaviyo' },
+      {
+        path: 'destinations[0].type',
+        line: 7,
+        column: 20,
+        message: 'unknown type; expected one of: klaviyo',
+      },
       { path: 'destinations[1].type', line: 8, column: 5, message: 'required; one of: klaviyo' },
     ])
   })
@@ -415,9 +459,19 @@ destinations:
     expect(new Set(issues.map((i) => i.line)).size).toBe(issues.length)
   })
 
+  it('keys that are lists or mappings', () => {
+    expect(issuesOf(`${MINIMAL}    ? [a, b]\n    : 1\n`)).toEqual([
+      { path: 'accounts[0]', line: 6, column: 7, message: 'a key must be plain text, not a list or mapping' },
+    ])
+  })
+
   it('a file that is not a mapping', () => {
-    expect(issuesOf('')).toEqual([{ path: '', line: 1, column: 1, message: 'expected a mapping, got an empty value' }])
-    expect(issuesOf('- a\n')).toEqual([{ path: '', line: 1, column: 1, message: 'expected a mapping, got a list' }])
+    expect(issuesOf('')).toEqual([
+      { path: '', line: 1, column: 1, message: 'expected a mapping, got an empty value' },
+    ])
+    expect(issuesOf('- a\n')).toEqual([
+      { path: '', line: 1, column: 1, message: 'expected a mapping, got a list' },
+    ])
   })
 
   it('reports every problem at once, one per line, in file order', () => {
@@ -442,7 +496,11 @@ accounts:
 
 describe('parseConfig: ${VAR} interpolation', () => {
   const parse = (value: string, env: Record<string, string>) =>
-    parseConfig(MINIMAL.replace('${SS_KEY}', () => value), 'x', { ...ENV, ...env }).accounts[0]!.shipstation.apiKey
+    parseConfig(
+      MINIMAL.replace('${SS_KEY}', () => value),
+      'x',
+      { ...ENV, ...env },
+    ).accounts[0]!.shipstation.apiKey
 
   it('substitutes variables anywhere in a string, several per string', () => {
     expect(parse('"${A}-${B}"', { A: 'one', B: 'two' })).toBe('one-two')
@@ -471,7 +529,10 @@ describe('parseConfig: ${VAR} interpolation', () => {
   it('takes values from process.env by default', () => {
     process.env.SHIPRELAY_TEST_KEY = 'from-process-env'
     try {
-      const config = parseConfig(MINIMAL.replace('${SS_KEY}', '${SHIPRELAY_TEST_KEY}').replace('${SS_SECRET}', 's'), 'x')
+      const config = parseConfig(
+        MINIMAL.replace('${SS_KEY}', '${SHIPRELAY_TEST_KEY}').replace('${SS_SECRET}', 's'),
+        'x',
+      )
       expect(config.accounts[0]!.shipstation.apiKey).toBe('from-process-env')
     } finally {
       delete process.env.SHIPRELAY_TEST_KEY

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about the literal ${VAR} syntax
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -147,10 +148,16 @@ describe('loadConfig and parseConfig throw nothing but ConfigError', () => {
   it('through a real file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'shiprelay-prop-')), 'shiprelay.yaml')
     fc.assert(
-      fc.property(fc.oneof(yamlish, fc.jsonValue().map((v) => stringify(v))), (text) => {
-        writeFileSync(file, text)
-        onlyConfigErrors(() => loadConfig(file, ENV))
-      }),
+      fc.property(
+        fc.oneof(
+          yamlish,
+          fc.jsonValue().map((v) => stringify(v)),
+        ),
+        (text) => {
+          writeFileSync(file, text)
+          onlyConfigErrors(() => loadConfig(file, ENV))
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about the literal ${VAR} syntax
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/load.js'
 import { redactorFor, secretsOf } from '../../src/config/secrets.js'

@@ -17,9 +17,12 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(ms)
   })
 
-  it.each(['', 'soon', '5 minutes', '-1s', '1w', 'm', '1e3s', '1.s'])('rejects %j with a clear message', (input) => {
-    expect(() => parseDuration(input)).toThrow(/expected a duration such as 500ms, 60s/)
-  })
+  it.each(['', 'soon', '5 minutes', '-1s', '1w', 'm', '1e3s', '1.s'])(
+    'rejects %j with a clear message',
+    (input) => {
+      expect(() => parseDuration(input)).toThrow(/expected a duration such as 500ms, 60s/)
+    },
+  )
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('rejects the number %d', (input) => {
     expect(() => parseDuration(input)).toThrow(/non-negative number/)

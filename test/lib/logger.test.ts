@@ -33,7 +33,11 @@ describe('createLogger', () => {
     const { logger, output, records } = capture()
     logger
       .child({ apiKey: KEY })
-      .info({ headers: { authorization: `Klaviyo-API-Key ${PK}` }, nested: [{ s: SECRET }] }, 'using %s', SECRET)
+      .info(
+        { headers: { authorization: `Klaviyo-API-Key ${PK}` }, nested: [{ s: SECRET }] },
+        'using %s',
+        SECRET,
+      )
     logger.warn(`plain message with ${KEY}:${SECRET}`)
     logger.info({ password: ODD }, 'json specials')
     const text = output()
