@@ -19,12 +19,6 @@ function keyName(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key)
 }
 
-/**
- * Where to point for an issue at `path`:
- *  - `key`: the key itself (an unknown key);
- *  - `value`: the value, or its key when the value is empty; when the path does not exist (a missing
- *    key), the key of the nearest enclosing mapping that does.
- */
 /** Where `node` starts; 1:1 for a node without a source range. */
 export function positionOf(node: unknown, lines: LineCounter): Position {
   const range = (node as Ranged | null | undefined)?.range
@@ -33,6 +27,12 @@ export function positionOf(node: unknown, lines: LineCounter): Position {
   return { line, column: col }
 }
 
+/**
+ * Where to point for an issue at `path`:
+ *  - `key`: the key itself (an unknown key);
+ *  - `value`: the value, or its key when the value is empty; when the path does not exist (a missing
+ *    key), the key of the nearest enclosing mapping that does.
+ */
 export function locate(
   doc: Document,
   lines: LineCounter,
