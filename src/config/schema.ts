@@ -18,6 +18,7 @@ export const DEFAULTS = {
   shipstationBaseUrl: 'https://ssapi.shipstation.com',
   rateLimitReserve: 5,
   backfillDays: 90,
+  currency: 'USD',
   pollIntervalMs: 60_000,
   klaviyoBaseUrl: 'https://a.klaviyo.com',
   klaviyoRevision: '2026-07-15',
@@ -133,6 +134,11 @@ const AccountSchema = z
     pollInterval: duration(1000, '1s').default(DEFAULTS.pollIntervalMs),
     /** The merchant's zone, for reports by calendar day. */
     timeZone: TimeZone.optional(),
+    /** ISO 4217 code of the account's order amounts: ShipStation V1 orders carry no currency. */
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 code such as USD or EUR' })
+      .default(DEFAULTS.currency),
   })
   .strict()
 

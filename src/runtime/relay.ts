@@ -26,6 +26,7 @@ interface AccountRuntime {
   id: string
   backfillDays: number
   pollIntervalMs: number
+  currency: string
   client: ShipStationClient
 }
 
@@ -52,6 +53,7 @@ export class Relay {
         id: account.id,
         backfillDays: account.backfillDays,
         pollIntervalMs: account.pollInterval,
+        currency: account.currency,
         client: new ShipStationClient({
           baseUrl: account.shipstation.baseUrl,
           apiKey: account.shipstation.apiKey,
@@ -87,6 +89,7 @@ export class Relay {
     return runSyncCycle({
       accountId: account.id,
       backfillDays: account.backfillDays,
+      currency: account.currency,
       client: account.client,
       db: this.store.db,
       routes: this.routes,

@@ -22,6 +22,7 @@ accounts:
     backfillDays: 30
     pollInterval: 5m
     timeZone: America/New_York
+    currency: EUR
   - id: second_store-2
     shipstation: { apiKey: k2-abcdefgh, apiSecret: s2-abcdefgh }
 destinations:
@@ -60,6 +61,7 @@ describe('parseConfig: valid configs', () => {
           backfillDays: 30,
           pollInterval: 300_000,
           timeZone: 'America/New_York',
+          currency: 'EUR',
         },
         {
           id: 'second_store-2',
@@ -71,6 +73,7 @@ describe('parseConfig: valid configs', () => {
           },
           backfillDays: 90,
           pollInterval: 60_000,
+          currency: 'USD',
         },
       ],
       destinations: [
@@ -113,6 +116,7 @@ describe('parseConfig: valid configs', () => {
           },
           backfillDays: 90,
           pollInterval: 60_000,
+          currency: 'USD',
         },
       ],
       destinations: [
@@ -276,6 +280,17 @@ describe('parseConfig: errors name the key path and line', () => {
       expect(error.issues).toMatchObject([{ path: 'database', line: 1, column: 11 }])
       expect(error.message).not.toContain('hunter2pw')
     }
+  })
+
+  it('a currency that is not an ISO 4217 code', () => {
+    expect(issuesOf(`${MINIMAL}    currency: dollars\n`)).toEqual([
+      {
+        path: 'accounts[0].currency',
+        line: 6,
+        column: 15,
+        message: 'must be a three-letter ISO 4217 code such as USD or EUR',
+      },
+    ])
   })
 
   it('bad time zones', () => {
