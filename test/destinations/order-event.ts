@@ -6,12 +6,12 @@ import type { OrderEvent } from '../../src/events/model.js'
 
 export const SHIPPED_AT = Date.parse('2026-09-01T14:03:07Z')
 
-type Overrides = Partial<Omit<OrderEvent, 'customer' | 'order'>> & {
+export type OrderEventOverrides = Partial<Omit<OrderEvent, 'customer' | 'order'>> & {
   customer?: Partial<OrderEvent['customer']>
   order?: Partial<OrderEvent['order']>
 }
 
-export function orderEvent(overrides: Overrides = {}): OrderEvent {
+export function orderEvent(overrides: OrderEventOverrides = {}): OrderEvent {
   const { customer, order, ...rest } = overrides
   return {
     id: 'main:100234:shipped:5567',
