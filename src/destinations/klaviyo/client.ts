@@ -49,8 +49,9 @@ export interface KlaviyoSuccess {
 /**
  * - `permanent`: Klaviyo's API judged the request content invalid (400/409/413/422 with a JSON:API
  *   error document). Sending the same thing again cannot succeed.
- * - `setup`: the credentials, scope, base URL or revision are wrong (401, 403, 404, 405, 410, 415). No
- *   event is at fault, and fixing the config makes them all go through, so these are not dead.
+ * - `setup`: the credentials, scope, base URL or revision are wrong (401, 403, 404, 405, 410, 415, and a
+ *   400 that only names a header parameter such as `revision`). No event is at fault, and fixing the
+ *   config makes them all go through, so these are not dead.
  * - `transient`: 429, 5xx, timeouts, dropped connections, and non-JSON 4xx from the edge in front of
  *   the API (Cloudflare HTML, fixture 11), which never looked at the event.
  */
@@ -158,7 +159,7 @@ export class KlaviyoClient {
     const status = response.status
     const document = klaviyoErrorDocumentSchema.safeParse(parseJson(text))
     const apiErrors = document.success ? document.data.errors : []
-    const kind = classify(status, document.success)
+    const kind = classify(status, document.success ? apiErrors : undefined)
     const detail = document.success
       ? apiErrors.map(describeApiError).join('; ')
       : describeNonJson(response, text)
@@ -182,10 +183,13 @@ export class KlaviyoClient {
   }
 }
 
-function classify(status: number, isErrorDocument: boolean): FailureKind {
+/** `errors` is undefined when the body was not a JSON:API error document. */
+function classify(status: number, errors: readonly KlaviyoApiError[] | undefined): FailureKind {
   if (status === 429 || status >= 500) return 'transient'
   if (SETUP_STATUSES.has(status)) return 'setup'
-  return isErrorDocument && PERMANENT_STATUSES.has(status) ? 'permanent' : 'transient'
+  if (errors === undefined || !PERMANENT_STATUSES.has(status)) return 'transient'
+  // We send no query parameters, so an error about a parameter is about a header: the revision.
+  return errors.every((e) => e.source?.parameter !== undefined) ? 'setup' : 'permanent'
 }
 
 /** Serializes a bulk job; exported so the destination can size batches by the bytes that will travel. */

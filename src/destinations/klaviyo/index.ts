@@ -11,9 +11,15 @@ import type { OrderEvent } from '../../events/model.js'
 import type { DeliveryOutcome, Destination } from '../destination.js'
 import { type FilterOptions, filterEvent } from '../filter.js'
 import { type BulkItem, blame, chunkForBulk, toBulkJob } from './bulk.js'
-import { KlaviyoClient, type KlaviyoFailure, type KlaviyoResult, type KlaviyoSuccess } from './client.js'
+import {
+  DEFAULT_REVISION,
+  KlaviyoClient,
+  type KlaviyoFailure,
+  type KlaviyoResult,
+  type KlaviyoSuccess,
+} from './client.js'
 import { KLAVIYO_LIMITS } from './limits.js'
-import { type EventNameMap, toKlaviyoEvent } from './to-klaviyo-event.js'
+import { type EventNameMap, type MapResult, toKlaviyoEvent } from './to-klaviyo-event.js'
 
 export interface KlaviyoDestinationOptions {
   id: string
@@ -51,6 +57,8 @@ export const LATE_AFTER_MS = 4 * 60 * 60 * 1000
 /** A credentials or setup failure will not heal by itself quickly: suggest waiting a minute. */
 const SETUP_RETRY_MS = 60_000
 const DEFAULT_CONCURRENCY = 4
+/** `backfill` exists from this revision on; older revisions would let history fire flows. */
+const BACKFILL_REVISION = '2026-04-15'
 
 const EVENTS_PATH = '/api/events'
 const BULK_PATH = '/api/event-bulk-create-jobs'
@@ -63,11 +71,19 @@ export function createKlaviyoDestination(
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   requireInt('batchSize', batchSize, 1, KLAVIYO_LIMITS.bulkEvents)
   requireInt('concurrency', concurrency, 1, 64)
+  const sendHistory = options.sendHistory ?? true
+  const revision = options.revision ?? DEFAULT_REVISION
+  if (sendHistory && revision.slice(0, 10) < BACKFILL_REVISION) {
+    throw new RangeError(
+      `Klaviyo destination: revision ${revision} predates backfill (${BACKFILL_REVISION}), so history would ` +
+        'fire flows; use a later revision or set sendHistory: false',
+    )
+  }
   const client = new KlaviyoClient(
     {
       apiKey: options.apiKey,
       baseUrl: options.baseUrl,
-      revision: options.revision,
+      revision,
       timeoutMs: options.timeoutMs,
     },
     { fetch: deps.fetch },
@@ -77,7 +93,7 @@ export function createKlaviyoDestination(
     stores: options.stores,
     events: options.events,
     shippedRequiresLabel: options.shippedRequiresLabel ?? false,
-    sendHistory: options.sendHistory ?? true,
+    sendHistory,
   }
   const now = deps.now ?? Date.now
 
@@ -100,7 +116,11 @@ export function createKlaviyoDestination(
           outcomes.set(event.id, { kind: 'skipped', reason: skip })
           continue
         }
-        const mapped = toKlaviyoEvent(event, options.eventNames)
+        const mapped = mapOrKill(event, options.eventNames)
+        if (mapped.kind === 'dead') {
+          outcomes.set(event.id, mapped)
+          continue
+        }
         if (mapped.kind === 'skipped') {
           outcomes.set(event.id, { kind: 'skipped', reason: mapped.reason })
           continue
@@ -217,6 +237,21 @@ class Run {
       notes.push(`late: ${formatHours(delay)} after the event, flows skip it`)
     }
     return notes.join('; ')
+  }
+}
+
+/** A malformed event (e.g. an invalid time) fails alone instead of throwing for the whole batch. */
+function mapOrKill(
+  event: OrderEvent,
+  eventNames: EventNameMap | undefined,
+): MapResult | { kind: 'dead'; reason: string } {
+  try {
+    return toKlaviyoEvent(event, eventNames)
+  } catch (error) {
+    return {
+      kind: 'dead',
+      reason: `cannot map the event: ${error instanceof Error ? error.message : String(error)}`,
+    }
   }
 }
 

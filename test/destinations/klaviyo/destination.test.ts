@@ -208,6 +208,17 @@ describe('Klaviyo destination: delivery', () => {
     expect(sim.requests()).toHaveLength(0)
   })
 
+  it('kills an event that cannot be mapped without failing the rest of the batch', async () => {
+    const broken = orderEvent({ id: 'broken', occurredAt: Number.NaN })
+    const fine = orderEvent({ id: 'fine' })
+    const outcomes = await destination().send([broken, fine])
+    expect(outcomes.get('broken')).toMatchObject({
+      kind: 'dead',
+      reason: expect.stringMatching(/^cannot map the event/),
+    })
+    expect(outcomes.get('fine')?.kind).toBe('delivered')
+  })
+
   it('flags a live event delivered more than 4 hours after it happened', async () => {
     sim.clock.freeze(SHIPPED_AT + 5 * 3_600_000)
     const event = orderEvent()
@@ -319,6 +330,22 @@ describe('Klaviyo destination: failures', () => {
     const outcome = (await destination({ apiKey: SCOPED_KEY }).send([event])).get(event.id)
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('403 permission_denied') })
     expect(JSON.stringify(outcome)).not.toContain(SCOPED_KEY)
+  })
+
+  it('treats a revision Klaviyo does not know as a setup problem, not dead events', async () => {
+    const event = orderEvent()
+    const outcome = (await destination({ revision: '2026-08-01', sendHistory: false }).send([event])).get(
+      event.id,
+    )
+    expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('parameter revision') })
+  })
+
+  it('refuses a revision without backfill while history is sent, and allows it for live events only', async () => {
+    expect(() => destination({ revision: '2025-10-15' })).toThrow(/predates backfill/)
+    const event = orderEvent()
+    const outcomes = await destination({ revision: '2025-10-15', sendHistory: false }).send([event])
+    expect(outcomes.get(event.id)?.kind).toBe('delivered')
+    expect(sim.store.events()[0]?.revision).toBe('2025-10-15')
   })
 
   it('redacts the key even if an error body echoes it', async () => {
