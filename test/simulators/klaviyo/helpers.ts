@@ -16,7 +16,7 @@ export const KEY = 'pk_test'
 // biome-ignore lint/suspicious/noExplicitAny: fixtures are arbitrary JSON read by tests
 export type Json = any
 
-/** A fixture copied verbatim from shared/reference/examples/klaviyo/fixtures. */
+/** A fixture from shared/reference/examples/klaviyo/fixtures (same JSON, reformatted by Biome). */
 export function fixture(name: string): Json {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'))
 }
