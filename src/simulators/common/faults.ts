@@ -45,6 +45,11 @@ export interface FaultCounts {
   dropped: number
 }
 
+/** Control routes live under /_sim and are never faulted. */
+export function isControlUrl(url: string): boolean {
+  return url === '/_sim' || url.startsWith('/_sim/') || url.startsWith('/_sim?')
+}
+
 export class Faults {
   #settings: FaultSettings = faultSettingsSchema.parse({})
   #random = new SeededRandom(1)
@@ -64,7 +69,7 @@ export class Faults {
   /** Installs the hooks on a Fastify app. */
   install(app: FastifyInstance, respond: FaultResponders): void {
     app.addHook('onRequest', async (request, reply) => {
-      if (request.url.startsWith('/_sim')) return
+      if (isControlUrl(request.url)) return
       const s = this.#settings
       if (s.latencyMs > 0) await new Promise((r) => setTimeout(r, s.latencyMs))
       if (s.dropRate > 0 && this.#random.chance(s.dropRate)) {
@@ -83,7 +88,7 @@ export class Faults {
       }
     })
     app.addHook('onSend', async (request, reply, payload) => {
-      if (request.url.startsWith('/_sim') || reply.statusCode >= 300 || typeof payload !== 'string') {
+      if (isControlUrl(request.url) || reply.statusCode >= 300 || typeof payload !== 'string') {
         return payload
       }
       const s = this.#settings

@@ -6,7 +6,13 @@ export class SimClock {
   #offsetMs = 0
   #frozenAt: number | undefined
 
-  constructor(private readonly realNow: () => number = Date.now) {}
+  /** `startAt` sets the simulated time at construction (it may lie in the past or the future). */
+  constructor(
+    private readonly realNow: () => number = Date.now,
+    startAt?: number,
+  ) {
+    if (startAt !== undefined) this.#offsetMs = startAt - realNow()
+  }
 
   now(): number {
     return this.#frozenAt ?? this.realNow() + this.#offsetMs
