@@ -225,8 +225,9 @@ class Run {
   }
 
   /**
-   * `202 /api/events`, plus what status should show: `phone ignored` when Klaviyo dropped an invalid
-   * phone (X-Klaviyo-Partial-Failure), `late` when a live event arrived after Klaviyo's 4-hour flow window.
+   * `202 /api/events`, plus what status should show: `backfill` for history, `partial failure: … ignored`
+   * when Klaviyo dropped an invalid phone (X-Klaviyo-Partial-Failure), `late: …` when a live event
+   * arrived after Klaviyo's 4-hour flow window.
    */
   #receipt(result: KlaviyoSuccess, path: string, event: OrderEvent): string {
     const notes = [`${result.status} ${path}`]
