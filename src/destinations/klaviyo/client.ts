@@ -192,8 +192,8 @@ function classify(status: number, errors: readonly KlaviyoApiError[] | undefined
   return errors.every((e) => e.source?.parameter !== undefined) ? 'setup' : 'permanent'
 }
 
-/** Serializes a bulk job; exported so the destination can size batches by the bytes that will travel. */
-export function bulkBody(entries: BulkCreateEntry[]): string {
+/** The Bulk Create Events body around the per-profile entries. */
+function bulkBody(entries: BulkCreateEntry[]): string {
   const body: BulkCreateJobRequest = {
     data: { type: 'event-bulk-create-job', attributes: { 'events-bulk-create': { data: entries } } },
   }
