@@ -145,7 +145,10 @@ export class ShipStationClient {
     let response: Response
     let text: string
     try {
-      response = await (this.options.fetch ?? fetch)(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+      response = await (this.options.fetch ?? fetch)(url, {
+        headers,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      })
       text = await response.text()
     } catch (error) {
       if (signal?.aborted) throw signal.reason
