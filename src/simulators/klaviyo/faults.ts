@@ -44,6 +44,13 @@ export class KlaviyoFaults {
     return this.settings
   }
 
+  /** Zeroes the counts of injected faults (the knobs stay). */
+  resetCounts(): void {
+    const counts = this.#shared.counts
+    for (const name of Object.keys(counts) as (keyof FaultCounts)[]) counts[name] = 0
+    this.#cloudflare = 0
+  }
+
   /** The edge hook; install it before authentication. */
   installEdge(app: FastifyInstance): void {
     app.addHook('onRequest', async (request, reply) => {

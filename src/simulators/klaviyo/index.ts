@@ -45,7 +45,7 @@ export interface KlaviyoSimulator {
   stats(): KlaviyoStats
   /** Every API request received, oldest first. */
   requests(): RequestRecord[]
-  /** Forgets events, profiles, metrics, request stats and rate-limit windows; keeps the faults. */
+  /** Forgets events, profiles, metrics, stats and rate-limit windows; keeps the fault knobs. */
   reset(): void
 }
 
@@ -79,6 +79,7 @@ export async function startKlaviyoSimulator(
     ids.reset()
     log.reset()
     limits.reset()
+    faults.resetCounts()
     errors.unexpected = 0
   }
   const stats = () => collectStats(store, log, faults, errors.unexpected)
