@@ -16,6 +16,7 @@ import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
 import {
   type RawOrder,
   rawFulfillmentSchema,
+  rawOrderSchema,
   rawShipmentSchema,
   rawStoreSchema,
 } from '../source/shipstation/raw-types.js'
@@ -254,12 +255,15 @@ export async function processOrderPage(
   }
   const shippedIds = changed.filter((o) => o.orderStatus === 'shipped').map((o) => o.orderId)
   const shipping = await shippingFor(options, shippedIds)
+  const cancelled = changed.filter((o) => o.orderStatus === 'cancelled')
   const mergedInto = await loadMerges(
     db,
     accountId,
-    changed.filter((o) => o.orderStatus === 'cancelled').map((o) => o.orderId),
+    cancelled.map((o) => o.orderId),
   )
   for (const m of merges) mergedInto.set(m.orderId, m.into)
+  for (const m of await mergesSeenFromParents(options, cancelled, mergedInto))
+    mergedInto.set(m.orderId, m.into)
 
   const events: OrderEvent[] = []
   const rows: OrderTable[] = []
@@ -319,6 +323,31 @@ export async function processOrderPage(
       await updateAccountState(trx, accountId, { orders_cursor: resumeFrom, updated_at: now })
   })
   return added
+}
+
+/**
+ * A cancelled order flagged `mergedOrSplit` with a `parentId` may have been merged into that parent;
+ * only the parent's `mergedIds` says so for sure. Usually the parent is on the same page (a merge
+ * stamps both alike), and then this costs nothing; otherwise it is fetched, one request per merge.
+ */
+async function mergesSeenFromParents(
+  options: AccountSyncOptions,
+  cancelled: readonly RawOrder[],
+  known: Map<number, number>,
+): Promise<{ orderId: number; into: number }[]> {
+  const found: { orderId: number; into: number }[] = []
+  for (const order of cancelled) {
+    const parentId = order.advancedOptions?.parentId
+    if (!order.advancedOptions?.mergedOrSplit || parentId == null || known.has(order.orderId)) continue
+    // https://www.shipstation.com/docs/api/orders/get-order/
+    const body = await options.client.getJson(`/orders/${parentId}`, {}, options.signal)
+    const parent = rawOrderSchema.safeParse(body)
+    if (parent.success && parent.data.advancedOptions?.mergedIds?.includes(order.orderId)) {
+      found.push({ orderId: order.orderId, into: parentId })
+    }
+  }
+  if (found.length > 0) await recordMerges(options.db, options.accountId, found)
+  return found
 }
 
 /**

@@ -192,7 +192,7 @@ export class Factory {
     const handle = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '')
     const email =
       store.marketplaceName === 'Amazon'
-        ? `${this.digits(6)}${handle.slice(0, 4)}@marketplace.amazon.com`
+        ? `${this.digits(6)}${handle.replace(/\./g, '').slice(0, 4)}@marketplace.amazon.com`
         : `${handle}${id % 1000}@example.com`
     const customer: Customer = {
       customerId: id,

@@ -1,0 +1,106 @@
+/**
+ * The whole pipeline against both simulators through real HTTP: a ShipStation simulator, a Klaviyo
+ * simulator, a config pointing at them, and a Relay on a fresh database.
+ */
+import pino from 'pino'
+import { parseConfig } from '../../src/config/load.js'
+import type { Config } from '../../src/config/schema.js'
+import { Relay } from '../../src/runtime/relay.js'
+import { type KlaviyoSimulator, startKlaviyoSimulator } from '../../src/simulators/klaviyo/index.js'
+import {
+  type ShipStationSimulator,
+  type SimulatorOptions,
+  startShipStationSimulator,
+} from '../../src/simulators/shipstation/index.js'
+import type { TestDatabase } from './databases.js'
+
+export interface PipelineOptions {
+  shipstation?: SimulatorOptions
+  /** Extra YAML lines for the account (indented 4 spaces), e.g. `    backfillDays: 30`. */
+  accountYaml?: string
+  /** Extra YAML lines for the Klaviyo destination (indented 4 spaces). */
+  destinationYaml?: string
+  /** Replaces the whole accounts section (YAML). */
+  accountsYaml?: (ss: ShipStationSimulator) => string
+}
+
+export interface Pipeline {
+  ss: ShipStationSimulator
+  kl: KlaviyoSimulator
+  config: Config
+  relay: Relay
+  /** One sync of every account, then delivery of everything due; throws if an account failed. */
+  cycle(): Promise<void>
+  /** Events the Klaviyo simulator stored (not the dropped duplicates). */
+  stored(): ReturnType<KlaviyoSimulator['store']['events']>
+  /** Re-opens the relay on the same database (a restart). */
+  restart(): Promise<void>
+  dispose(): Promise<void>
+}
+
+export const silentLogger = pino({ level: 'silent' })
+
+export async function startPipeline(
+  database: TestDatabase,
+  options: PipelineOptions = {},
+): Promise<Pipeline> {
+  const ss = await startShipStationSimulator({
+    orders: 50,
+    rateLimit: 1000,
+    rateWindowMs: 1000,
+    ...options.shipstation,
+  })
+  const kl = await startKlaviyoSimulator({ apiKeys: ['pk_test_shiprelay'] })
+  const db = await database.create()
+  const dbUrl = db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url
+  const accounts =
+    options.accountsYaml?.(ss) ??
+    `accounts:
+  - id: main
+    shipstation:
+      apiKey: ${ss.world.apiKey}
+      apiSecret: \${SS_SECRET}
+      baseUrl: ${ss.url}
+      rateLimitReserve: 0
+    pollInterval: 1s
+${options.accountYaml ?? ''}`
+  const yaml = `database: "${dbUrl}"
+log: { level: silent }
+${accounts}
+destinations:
+  - id: klaviyo
+    type: klaviyo
+    apiKey: pk_test_shiprelay
+    baseUrl: ${kl.url}
+${options.destinationYaml ?? ''}`
+  const config = parseConfig(yaml, 'test.yaml', { SS_SECRET: secretOf(options.shipstation) })
+  let relay = await Relay.open(config, { logger: silentLogger })
+  const pipeline: Pipeline = {
+    ss,
+    kl,
+    config,
+    get relay() {
+      return relay
+    },
+    async cycle() {
+      const results = await relay.syncAll()
+      for (const r of results) if (r.status === 'rejected') throw r.reason
+      await relay.deliverAll()
+    },
+    stored: () => kl.store.events().filter((e) => e.status === 'stored'),
+    async restart() {
+      await relay.close()
+      relay = await Relay.open(config, { logger: silentLogger })
+    },
+    async dispose() {
+      await relay.close()
+      await Promise.all([ss.close(), kl.close()])
+      await db.drop()
+    },
+  }
+  return pipeline
+}
+
+function secretOf(options: SimulatorOptions | undefined): string {
+  return options?.apiSecret ?? 'Rocks'
+}
