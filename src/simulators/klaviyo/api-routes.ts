@@ -146,10 +146,14 @@ function schemaCache(deps: ApiRouteDeps): (revision: string) => Schemas {
   }
 }
 
+/**
+ * Validates and returns the body itself: the schemas do not transform, and zod's copies would lose
+ * own `__proto__` keys that a client may legitimately send as event properties.
+ */
 function parse<S extends z.ZodType>(schema: S, body: unknown, resource: string): z.output<S> {
   const result = schema.safeParse(body, { reportInput: true })
   if (!result.success) throw new KlaviyoError(issuesToErrors(result.error.issues, resource))
-  return result.data
+  return body as z.output<S>
 }
 
 function checked(result: ReturnType<typeof checkProfile>): CheckedProfile {

@@ -52,17 +52,13 @@ function toError(issue: z.core.$ZodIssue, rootResource: string): ApiError {
       if (issue.expected === 'never') {
         return invalid(unknownField(String(last), resourceAt(path.slice(0, -1), rootResource)), pointer(path))
       }
-      if (input === undefined) {
-        return invalid(
-          `'${String(last)}' is a required field for the resource '${resourceAt(path.slice(0, -1), rootResource)}'.`,
-          pointer(path),
-        )
-      }
+      if (input === undefined) return required(path, rootResource)
       return invalid(typeMessage(issue.expected, input), pointer(path))
     }
     case 'invalid_value':
+      if (input === undefined) return required(path, rootResource)
       return invalid(
-        `Invalid value ${JSON.stringify(input) ?? 'undefined'}; expected ${issue.values.map((v) => `'${String(v)}'`).join(' or ')}.`,
+        `Invalid value ${shown(input)}; expected ${issue.values.map((v) => `'${String(v)}'`).join(' or ')}.`,
         pointer(path),
       )
     case 'invalid_union':
@@ -70,6 +66,14 @@ function toError(issue: z.core.$ZodIssue, rootResource: string): ApiError {
     default:
       return invalid(issue.message, pointer(path))
   }
+}
+
+function required(path: Path, rootResource: string): ApiError {
+  const resource = resourceAt(path.slice(0, -1), rootResource)
+  return invalid(
+    `'${String(path.at(-1))}' is a required field for the resource '${resource}'.`,
+    pointer(path),
+  )
 }
 
 function unknownField(key: string, resource: string): string {
@@ -105,6 +109,13 @@ function typeMessage(expected: string, input: unknown): string {
     default:
       return `Expected a dictionary of items but got type "${got}".`
   }
+}
+
+/** A short rendering of a wrong value: never the whole of a large or deeply nested input. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
+  return `of type "${jsonType(value)}"`
 }
 
 function jsonType(value: unknown): string {

@@ -133,9 +133,10 @@ const profileFields = {
   properties: freeForm(undefined).nullish(),
 }
 
+// Accepted (with the free-form limits) and stored, but not applied to the simulated profile.
 const profileMeta = z.strictObject({
-  patch_properties: z.record(z.string(), z.unknown()).optional(),
-  patch_identifiers: z.record(z.string(), z.unknown()).optional(),
+  patch_properties: freeForm(undefined).optional(),
+  patch_identifiers: freeForm(undefined).optional(),
 })
 
 function profileData<A extends z.ZodType>(attributes: A) {
