@@ -13,6 +13,7 @@ import { ORDER_STATUSES, type OrderStatus } from './model.js'
 import { renderFulfillment, renderOrder, renderShipment } from './render.js'
 import type { SimulatorStats } from './server.js'
 import { type WebhookDispatcher, webhookKnobsSchema } from './webhooks.js'
+import { UnreadableBody } from './wire.js'
 import type { World } from './world.js'
 
 export interface ControlContext {
@@ -88,6 +89,8 @@ const schemas = {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  if (value instanceof UnreadableBody)
+    throw new ApiError(400, { Message: `body is not JSON: ${value.reason}` })
   const result = schema.safeParse(value ?? {})
   if (result.success) return result.data
   const message = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')

@@ -60,7 +60,7 @@ export async function startShipStationSimulator(input: SimulatorOptions = {}): P
     },
   ]
   const accounts = new Map<string, Account>()
-  const generatedAt = clock.now()
+  const generatedAt = startAt ?? clock.now()
   for (const spec of specs) {
     if (accounts.has(spec.apiKey)) throw new Error(`duplicate apiKey ${spec.apiKey}`)
     const world = generateWorld(spec, generatedAt)
