@@ -28,9 +28,12 @@ export interface Observation {
   historical: boolean
   order: EventOrder
   customer: EventCustomer
+  /** Instants (UTC ms) of ShipStation's createDate, modifyDate and paymentDate. */
   createMs: number
   modifyMs: number
   paymentMs: number | undefined
+  /** modifyDate exactly as ShipStation wrote it: the anchor of a change's id, free of time-zone math. */
+  modifyDate: string
   /** What we saw last; undefined the first time we see this order. */
   previous: { status: string } | undefined
   /** The newest live label or fulfilment of the order, when shipped. */
@@ -55,7 +58,7 @@ export function detectChange(o: Observation): Detection {
   }
   const first = o.previous === undefined
   const shipping = status === 'shipped' ? o.shipping : undefined
-  const anchor = shipping ? shipping.anchor : first ? 'initial' : `modified:${o.modifyMs}`
+  const anchor = shipping ? shipping.anchor : first ? 'initial' : `modified:${o.modifyDate}`
   return {
     kind: 'event',
     event: {

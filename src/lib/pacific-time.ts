@@ -141,3 +141,15 @@ export function dayInZone(ms: number, zone: string): string {
 export function isValidZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid
 }
+
+/**
+ * The instant a ShipStation wall time most likely names, given that it lies in the past: inside the
+ * repeated fall-back hour, the later instant when it has already happened (a change read live during
+ * or just after the second pass of that hour), else the earlier one. Outside that hour there is only
+ * one candidate.
+ */
+export function resolvePacific(text: string, notAfter: number): number | undefined {
+  const later = parsePacific(text, 'later')
+  if (later !== undefined && later <= notAfter) return later
+  return parsePacific(text, 'earlier')
+}

@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely'
 import { detectChange } from '../events/detect.js'
 import type { OrderEvent } from '../events/model.js'
-import { parsePacific } from '../lib/pacific-time.js'
+import { resolvePacific } from '../lib/pacific-time.js'
 import type { ShipStationClient } from '../source/shipstation/http-client.js'
 import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
 import {
@@ -20,12 +20,7 @@ import {
   rawShipmentSchema,
   rawStoreSchema,
 } from '../source/shipstation/raw-types.js'
-import {
-  fulfillmentsStream,
-  ordersStream,
-  shipmentsStream,
-  streamTime,
-} from '../source/shipstation/streams.js'
+import { fulfillmentsStream, ordersStream, shipmentsStream, wallTime } from '../source/shipstation/streams.js'
 import { type AccountState, loadAccountState, updateAccountState } from '../store/account-state.js'
 import { appendEvents, type DeliveryRoute } from '../store/event-log.js'
 import type { Database, OrderTable } from '../store/schema.js'
@@ -150,8 +145,12 @@ async function syncShipping(
   const readOptions = { now: options.now ?? Date.now, signal: options.signal }
   const pages =
     stream === 'shipments'
-      ? mapPages(readStream(options.client, shipmentsStream, from, readOptions), shippingFromShipment)
-      : mapPages(readStream(options.client, fulfillmentsStream, from, readOptions), shippingFromFulfillment)
+      ? mapPages(readStream(options.client, shipmentsStream, from, readOptions), (r) =>
+          shippingFromShipment(r, Date.now()),
+        )
+      : mapPages(readStream(options.client, fulfillmentsStream, from, readOptions), (r) =>
+          shippingFromFulfillment(r, Date.now()),
+        )
   let count = 0
   let pageCount = 0
   for await (const page of pages) {
@@ -283,16 +282,19 @@ export async function processOrderPage(
       storeId == null ? undefined : stores.get(storeId),
       parent,
       options.currency,
+      now,
     )
     const customer = toEventCustomer(order)
+    const modifyAt = resolvePacific(order.modifyDate, now) ?? modifyMs(order)
     const detection = detectChange({
       accountId,
       historical,
       order: facts,
       customer,
-      createMs: parsePacific(order.createDate) ?? modifyMs(order),
-      modifyMs: modifyMs(order),
-      paymentMs: order.paymentDate ? parsePacific(order.paymentDate) : undefined,
+      createMs: resolvePacific(order.createDate, now) ?? modifyAt,
+      modifyMs: modifyAt,
+      paymentMs: order.paymentDate ? resolvePacific(order.paymentDate, now) : undefined,
+      modifyDate: order.modifyDate,
       previous: previous ? { status: previous.status } : undefined,
       shipping:
         order.orderStatus === 'shipped'
@@ -372,7 +374,7 @@ async function shippingFor(
       { orderId, pageSize: 500 },
       signal,
     )
-    let records = labels.records.map(shippingFromShipment)
+    let records = labels.records.map((r) => shippingFromShipment(r, Date.now()))
     if (!records.some((r) => !r.voided)) {
       const fulfillments = await client.getPage(
         '/fulfillments',
@@ -381,7 +383,7 @@ async function shippingFor(
         { orderId, pageSize: 500 },
         signal,
       )
-      records = records.concat(fulfillments.records.map(shippingFromFulfillment))
+      records = records.concat(fulfillments.records.map((r) => shippingFromFulfillment(r, Date.now())))
     }
     fetched.push(...records)
   }
@@ -406,9 +408,9 @@ async function shippingFor(
 /** A shipped order with neither label nor fulfilment on record: say what the order itself says. */
 function fallbackShipping(order: RawOrder): ShippingRecord {
   return {
-    anchor: `status:${modifyMs(order)}`,
+    anchor: `status:${order.modifyDate}`,
     orderId: order.orderId,
-    createdMs: modifyMs(order),
+    createdMs: resolvePacific(order.modifyDate, Date.now()) ?? modifyMs(order),
     voided: false,
     facts: {
       via: order.externallyFulfilled ? 'external' : 'manual',
@@ -422,6 +424,7 @@ function fallbackShipping(order: RawOrder): ShippingRecord {
   }
 }
 
+/** modifyDate in wall-time encoding: what snapshots compare and cursors hold. */
 function modifyMs(order: RawOrder): number {
-  return streamTime(order.modifyDate, 0)
+  return wallTime(order.modifyDate)
 }

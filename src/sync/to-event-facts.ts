@@ -3,7 +3,7 @@
  */
 import type { EventCustomer, EventOrder, EventShipping } from '../events/model.js'
 import { trackingUrl } from '../events/tracking-url.js'
-import { parsePacific } from '../lib/pacific-time.js'
+import { resolvePacific } from '../lib/pacific-time.js'
 import type { RawFulfillment, RawOrder, RawShipment } from '../source/shipstation/raw-types.js'
 
 export interface StoreInfo {
@@ -14,13 +14,18 @@ export interface StoreInfo {
 /** V1 orders carry no currency; accounts selling in another currency set it in the config. */
 export const DEFAULT_CURRENCY = 'USD'
 
+/**
+ * Times are resolved against `now` (see resolvePacific): ShipStation writes them as Pacific wall time,
+ * which names two instants inside the fall-back hour.
+ */
 export function toEventOrder(
   order: RawOrder,
   store: StoreInfo | undefined,
   parent: { orderId: number; orderNumber: string | null } | undefined,
   currency: string = DEFAULT_CURRENCY,
+  now: number = Date.now(),
 ): EventOrder {
-  const orderDate = order.orderDate ? parsePacific(order.orderDate) : undefined
+  const orderDate = order.orderDate ? resolvePacific(order.orderDate, now) : undefined
   const items = (order.items ?? []).filter((item) => !item.adjustment)
   return {
     orderId: order.orderId,
@@ -66,11 +71,11 @@ export function toEventCustomer(order: RawOrder): EventCustomer {
 }
 
 /** A label shipment as shipping facts; `anchor` identifies it in event ids. */
-export function shippingFromShipment(s: RawShipment): ShippingRecord {
+export function shippingFromShipment(s: RawShipment, now: number = Date.now()): ShippingRecord {
   return {
     anchor: `label:${s.shipmentId}`,
     orderId: s.orderId,
-    createdMs: parsePacific(s.createDate) ?? 0,
+    createdMs: resolvePacific(s.createDate, now) ?? 0,
     voided: s.voided === true,
     facts: {
       via: 'label',
@@ -88,12 +93,12 @@ export function shippingFromShipment(s: RawShipment): ShippingRecord {
  * A fulfilment (an order marked shipped by hand, or shipped by a fulfilment provider) as shipping
  * facts. It is `external` when a provider is named, `manual` otherwise.
  */
-export function shippingFromFulfillment(f: RawFulfillment): ShippingRecord {
+export function shippingFromFulfillment(f: RawFulfillment, now: number = Date.now()): ShippingRecord {
   const provider = f.sellerFillProviderName || f.fulfillmentProviderCode || null
   return {
     anchor: `fulfillment:${f.fulfillmentId}`,
     orderId: f.orderId,
-    createdMs: parsePacific(f.createDate) ?? 0,
+    createdMs: resolvePacific(f.createDate, now) ?? 0,
     voided: f.voided === true,
     facts: {
       via: provider ? 'external' : 'manual',

@@ -11,6 +11,7 @@ const base: Observation = {
   createMs: 1_000_000,
   modifyMs: 5_000_000,
   paymentMs: 2_000_000,
+  modifyDate: '2024-03-10T15:00:00.0000000',
   previous: undefined,
   shipping: undefined,
   mergedInto: undefined,
@@ -39,7 +40,7 @@ describe('detectChange', () => {
     if (d.kind !== 'event') throw new Error(d.kind)
     expect(d.event.name).toBe('Order On Hold')
     expect(d.event.occurredAt).toBe(5_000_000)
-    expect(d.event.id).toBe(eventId('main', 5001, 'Order On Hold', 'modified:5000000'))
+    expect(d.event.id).toBe(eventId('main', 5001, 'Order On Hold', 'modified:2024-03-10T15:00:00.0000000'))
   })
 
   it('anchors Order Shipped on the label, so poll and webhook agree on the id', () => {

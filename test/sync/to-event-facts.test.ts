@@ -105,8 +105,14 @@ describe('mappers from the reference example payloads', () => {
     const manual = shippingFromFulfillment(rawFulfillmentSchema.parse(base))
     expect(manual.facts.via).toBe('manual')
     expect(manual.facts.trackingUrl).toBe('https://www.ups.com/track?tracknum=1Z999')
-    // An ambiguous fall-back wall time resolves to the earlier instant (PDT).
-    expect(manual.createdMs).toBe(Date.parse('2024-11-03T08:30:00Z'))
+    // A wall time in the repeated fall-back hour: once both instants are past, the later (PST) one;
+    // read while only the first has happened, the earlier (PDT) one.
+    expect(manual.createdMs).toBe(Date.parse('2024-11-03T09:30:00Z'))
+    const duringFirstPass = shippingFromFulfillment(
+      rawFulfillmentSchema.parse(base),
+      Date.parse('2024-11-03T08:31:00Z'),
+    )
+    expect(duringFirstPass.createdMs).toBe(Date.parse('2024-11-03T08:30:00Z'))
     const external = shippingFromFulfillment(
       rawFulfillmentSchema.parse({ ...base, sellerFillProviderName: 'Amazon FBA' }),
     )

@@ -18,7 +18,7 @@
 import type { z } from 'zod'
 import { formatPacificQuery } from '../../lib/pacific-time.js'
 import type { ShipStationClient } from './http-client.js'
-import { type StreamDefinition, streamTime } from './streams.js'
+import { type StreamDefinition, wallTime } from './streams.js'
 
 export const PAGE_SIZE = 500
 const MAX_WINDOW_MS = 90 * 24 * 3600 * 1000
@@ -46,9 +46,10 @@ export async function* readStream<S extends z.ZodType>(
 ): AsyncGenerator<StreamPage<z.infer<S>>> {
   const pageSize = options.pageSize ?? PAGE_SIZE
   let lower = Math.floor(from / 1000) * 1000
+  let page = 1
   for (;;) {
     const windowEnd = lower + MAX_WINDOW_MS < options.now() ? lower + MAX_WINDOW_MS : undefined
-    const page = await client.getPage(
+    const result = await client.getPage(
       stream.path,
       stream.key,
       stream.schema,
@@ -58,27 +59,37 @@ export async function* readStream<S extends z.ZodType>(
         sortBy: stream.sortBy,
         sortDir: 'ASC',
         pageSize,
-        page: 1,
+        page,
       },
       options.signal,
     )
-    const last = page.records.at(-1)
-    if (page.records.length < pageSize || last === undefined) {
-      const end =
-        last === undefined ? lower : Math.max(lower, second(streamTime(stream.timeText(last), lower)))
-      yield { records: page.records, resumeFrom: end, remaining: page.total }
+    const last = result.records.at(-1)
+    const lastSecond = last === undefined ? lower : second(wallTime(stream.timeText(last)))
+    if (result.records.length < pageSize || last === undefined) {
+      const end = Math.max(lower, lastSecond)
+      yield { records: result.records, resumeFrom: end, remaining: result.total }
       if (windowEnd === undefined) return
       lower = Math.max(end, windowEnd)
+      page = 1
       continue
     }
-    const lastSecond = second(streamTime(stream.timeText(last), lower))
     if (lastSecond > lower) {
-      yield { records: page.records, resumeFrom: lastSecond, remaining: page.total }
+      yield { records: result.records, resumeFrom: lastSecond, remaining: result.total }
       lower = lastSecond
+      page = 1
+      continue
+    }
+    if (lastSecond < lower) {
+      // Wall time ran backwards within one query: the fall-back hour on a server that sorts by
+      // instant. Keyset cannot step through it; page numbers can, and the next cycle's extra hour
+      // re-reads anything a shift might have hidden.
+      yield { records: result.records, resumeFrom: lower, remaining: result.total }
+      page++
       continue
     }
     yield* readOneSecond(client, stream, lower, pageSize, options.signal)
     lower += 1000
+    page = 1
   }
 }
 

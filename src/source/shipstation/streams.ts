@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod'
 import { parsePacific } from '../../lib/pacific-time.js'
+import { ShipStationResponseError } from './errors.js'
 import { rawFulfillmentSchema, rawOrderSchema, rawShipmentSchema } from './raw-types.js'
 
 export interface StreamDefinition<S extends z.ZodType> {
@@ -57,13 +58,15 @@ export const fulfillmentsStream: StreamDefinition<typeof rawFulfillmentSchema> =
 }
 
 /**
- * Reads a ShipStation time of a record that came after `notBefore` in the server's order. Inside the
- * repeated fall-back hour a wall time names two instants; the one not earlier than what we already
- * passed is the one the server meant.
+ * A ShipStation time as a number that sorts like the wall time it is written in: the earlier instant
+ * inside the repeated fall-back hour. Paging and cursors work in this encoding, because ShipStation's
+ * filters take wall times; event times use `resolvePacific` instead.
  */
-export function streamTime(text: string, notBefore: number): number {
-  const earlier = parsePacific(text, 'earlier')
-  if (earlier === undefined) throw new Error(`not a ShipStation date: ${JSON.stringify(text)}`)
-  if (earlier >= notBefore - 1000) return earlier
-  return parsePacific(text, 'later') ?? earlier
+export function wallTime(text: string): number {
+  const ms = parsePacific(text, 'earlier')
+  if (ms === undefined)
+    throw new ShipStationResponseError(
+      `ShipStation sent a date that is not one: ${JSON.stringify(text).slice(0, 60)}`,
+    )
+  return ms
 }
