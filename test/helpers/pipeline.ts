@@ -5,6 +5,7 @@
 import pino from 'pino'
 import { parseConfig } from '../../src/config/load.js'
 import type { Config } from '../../src/config/schema.js'
+import { deliverAllDue } from '../../src/runtime/deliver.js'
 import { Relay } from '../../src/runtime/relay.js'
 import { type KlaviyoSimulator, startKlaviyoSimulator } from '../../src/simulators/klaviyo/index.js'
 import {
@@ -22,15 +23,25 @@ export interface PipelineOptions {
   destinationYaml?: string
   /** Replaces the whole accounts section (YAML). */
   accountsYaml?: (ss: ShipStationSimulator) => string
+  /** Wraps every HTTP request shiprelay makes (to change the world between two pages). */
+  fetch?: typeof fetch
 }
 
 export interface Pipeline {
   ss: ShipStationSimulator
   kl: KlaviyoSimulator
   config: Config
+  /** The config file text (secrets as \${SS_SECRET}), for child processes. */
+  yaml: string
+  env: Record<string, string>
   relay: Relay
   /** One sync of every account, then delivery of everything due; throws if an account failed. */
   cycle(): Promise<void>
+  /**
+   * Delivers until nothing is pending, jumping the delivery clock forward so scheduled retries are due
+   * at once (a test cannot wait out real backoff).
+   */
+  drain(): Promise<void>
   /** Events the Klaviyo simulator stored (not the dropped duplicates). */
   stored(): ReturnType<KlaviyoSimulator['store']['events']>
   /** Re-opens the relay on the same database (a restart). */
@@ -64,7 +75,8 @@ export async function startPipeline(
       rateLimitReserve: 0
     pollInterval: 1s
 ${options.accountYaml ?? ''}`
-  const yaml = `database: "${dbUrl}"
+  const yaml = `# written by test/helpers/pipeline.ts
+database: "${dbUrl}"
 log: { level: silent }
 ${accounts}
 destinations:
@@ -73,12 +85,15 @@ destinations:
     apiKey: pk_test_shiprelay
     baseUrl: ${kl.url}
 ${options.destinationYaml ?? ''}`
-  const config = parseConfig(yaml, 'test.yaml', { SS_SECRET: secretOf(options.shipstation) })
-  let relay = await Relay.open(config, { logger: silentLogger })
+  const env = { SS_SECRET: secretOf(options.shipstation) }
+  const config = parseConfig(yaml, 'test.yaml', env)
+  let relay = await Relay.open(config, { logger: silentLogger, fetch: options.fetch })
   const pipeline: Pipeline = {
     ss,
     kl,
     config,
+    yaml,
+    env,
     get relay() {
       return relay
     },
@@ -87,10 +102,25 @@ ${options.destinationYaml ?? ''}`
       for (const r of results) if (r.status === 'rejected') throw r.reason
       await relay.deliverAll()
     },
+    async drain() {
+      let now = Date.now()
+      for (let round = 0; round < 30; round++) {
+        now += 3_600_000
+        for (const d of relay.destinations) await deliverAllDue(relay.store.db, d, { now: () => now })
+        const pending = await relay.store.db
+          .selectFrom('deliveries')
+          .select('event_id')
+          .where('state', '=', 'pending')
+          .limit(1)
+          .execute()
+        if (pending.length === 0) return
+      }
+      throw new Error('deliveries still pending after 30 rounds')
+    },
     stored: () => kl.store.events().filter((e) => e.status === 'stored'),
     async restart() {
       await relay.close()
-      relay = await Relay.open(config, { logger: silentLogger })
+      relay = await Relay.open(config, { logger: silentLogger, fetch: options.fetch })
     },
     async dispose() {
       await relay.close()
