@@ -19,7 +19,7 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   deflate: createInflate,
 }
 
-export function parseError(detail: string): KlaviyoError {
+function parseError(detail: string): KlaviyoError {
   return new KlaviyoError([{ status: 400, code: 'parse_error', title: TITLES.parse_error, detail }])
 }
 

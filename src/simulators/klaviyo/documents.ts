@@ -6,7 +6,7 @@ import type { StoredProfile } from './profiles.js'
 import type { Metric } from './store.js'
 
 /** Klaviyo's datetime style: `2022-11-08T00:00:00+00:00`. */
-export function klaviyoDate(ms: number): string {
+function klaviyoDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00')
 }
 

@@ -23,8 +23,8 @@ export interface CheckedProfile {
   phoneIgnored: boolean
 }
 
-export const PHONE_INVALID = 'Invalid phone number format (Example of a valid format: +12345678901)'
-export const NO_IDENTIFIER =
+const PHONE_INVALID = 'Invalid phone number format (Example of a valid format: +12345678901)'
+const NO_IDENTIFIER =
   "A profile identifier is required: one of 'id', 'email', 'phone_number', 'external_id', 'anonymous_id' or '_kx'."
 
 /** `pointerBase` is the profile resource object's pointer, e.g. `/data/attributes/profile/data`. */

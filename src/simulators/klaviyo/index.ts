@@ -84,9 +84,11 @@ export async function startKlaviyoSimulator(
   }
   const stats = () => collectStats(store, log, faults, errors.unexpected)
 
+  // No automatic HEAD routes: every API route must pass the gate, so HEAD is a 405 like other methods.
   const app = Fastify({
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
+    exposeHeadRoutes: false,
     routerOptions: { ignoreTrailingSlash: true },
   })
   installBodyParsing(app)

@@ -50,4 +50,3 @@ export const klaviyoSimulatorOptionsSchema = z.strictObject({
 })
 
 export type KlaviyoSimulatorOptions = z.input<typeof klaviyoSimulatorOptionsSchema>
-export type ResolvedOptions = z.output<typeof klaviyoSimulatorOptionsSchema>

@@ -14,7 +14,7 @@ export interface Limit {
 }
 
 /** The tier numbers of reference §6. */
-export const DEFAULT_LIMITS: Readonly<Record<Endpoint, Limit>> = {
+const DEFAULT_LIMITS: Readonly<Record<Endpoint, Limit>> = {
   events: { burst: 350, steady: 3500 },
   bulk: { burst: 10, steady: 150 },
   profileImport: { burst: 75, steady: 750 },

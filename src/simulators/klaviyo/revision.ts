@@ -12,7 +12,7 @@
 import { invalidParameter, KlaviyoError, TITLES } from './errors.js'
 
 /** GA revisions, oldest first. The simulator serves 2024-05-15 … 2026-07-15. */
-export const REVISIONS = [
+const REVISIONS = [
   '2022-10-17',
   '2023-01-24',
   '2023-02-22',

@@ -9,13 +9,13 @@ import { z } from 'zod'
 import { ATTRIBUTES_MISSING } from './errors.js'
 
 /** Any single string (reference §2 size limits): 100 KB of UTF-8. */
-export const MAX_STRING_BYTES = 100 * 1024
-export const MAX_ARRAY_ITEMS = 4000
-export const MAX_DEPTH = 10
+const MAX_STRING_BYTES = 100 * 1024
+const MAX_ARRAY_ITEMS = 4000
+const MAX_DEPTH = 10
 export const MAX_BULK_EVENTS = 1000
 const EARLIEST_TIME = Date.UTC(2000, 0, 1)
 
-export const MESSAGES = {
+const MESSAGES = {
   stringTooLong: 'Ensure this field is no larger than 100 KB.',
   arrayTooLong: `Ensure this list has no more than ${MAX_ARRAY_ITEMS} items.`,
   tooDeep: `Ensure objects are nested no more than ${MAX_DEPTH} levels deep.`,
@@ -34,7 +34,7 @@ const text = z.string().refine((s) => Buffer.byteLength(s) <= MAX_STRING_BYTES, 
 const EMAIL =
   /^(?!\.)(?!.*\.\.)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}(?<!\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/
 
-export function isEmail(value: string): boolean {
+function isEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value)
 }
 
@@ -232,8 +232,6 @@ export function buildSchemas(options: SchemaOptions) {
 
 export type Schemas = ReturnType<typeof buildSchemas>
 export type CreateEventBody = z.infer<Schemas['createEvent']>
-export type BulkCreateBody = z.infer<Schemas['bulkCreate']>
-export type ProfileImportBody = z.infer<Schemas['profileImport']>
 export type EventAttributes = CreateEventBody['data']['attributes']
 export type ProfileData = EventAttributes['profile']['data']
 export type ProfileAttributes = NonNullable<ProfileData['attributes']>

@@ -237,7 +237,42 @@ describe('hostile structure', () => {
   })
 })
 
-describe('random bodies (property-based)', () => {
+describe('random requests and bodies (property-based)', () => {
+  it('any method on any path, with or without credentials → a 4xx or success, never a 5xx', async () => {
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
+    const paths = [
+      '/api/events',
+      '/api/events/',
+      '/api/event-bulk-create-jobs',
+      '/api/profile-import',
+      '/api/accounts',
+      '/api/metrics',
+      '/api/profiles',
+      '/api',
+      '/',
+      '/_sim/nope',
+    ]
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...methods),
+        fc.constantFrom(...paths),
+        fc.boolean(),
+        fc.option(fc.jsonValue()),
+        async (method, path, authenticated, body) => {
+          const headers = authenticated ? apiHeaders() : { 'content-type': 'application/json' }
+          const response = await fetch(`${sim().url}${path}`, {
+            method,
+            headers,
+            body: body === null || method === 'GET' || method === 'HEAD' ? undefined : JSON.stringify(body),
+          })
+          await response.arrayBuffer()
+          expect(response.status).toBeLessThan(500)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   it('any JSON value as the body → 400, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (value) => {
