@@ -9,7 +9,6 @@ import { JSON_API } from './api-routes.js'
 import { MAX_BODY_BYTES } from './body.js'
 import {
   errorDocument,
-  invalid,
   KlaviyoError,
   notAuthenticatedDocument,
   sendCloudflarePage,
@@ -25,7 +24,6 @@ export interface ErrorCounter {
 
 export function installErrorHandling(app: FastifyInstance, counter: ErrorCounter): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    reply.removeHeader('content-length')
     if (error instanceof EdgeRejection) return sendCloudflarePage(reply, error.status)
     if (error instanceof NotAuthenticated) {
       return reply.code(401).type(JSON_API).send(notAuthenticatedDocument(error.message))
@@ -79,10 +77,10 @@ export function installErrorHandling(app: FastifyInstance, counter: ErrorCounter
       })
     }
     return sendErrors(reply, {
-      ...invalid('Not found.'),
       status: 404,
       code: 'not_found',
       title: TITLES.not_found,
+      detail: TITLES.not_found,
     })
   })
 }

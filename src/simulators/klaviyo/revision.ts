@@ -36,7 +36,7 @@ const REVISIONS = [
   '2026-07-15',
 ] as const
 
-export const LATEST_REVISION = '2026-07-15'
+export const LATEST_REVISION = REVISIONS[REVISIONS.length - 1]!
 export const OLDEST_SUPPORTED_REVISION = '2024-05-15'
 /** `backfill` on events and bulk entries exists from this revision on. */
 export const BACKFILL_REVISION = '2026-04-15'
