@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { registerCheckCommand } from './commands/check.js'
+import { registerDemoCommand } from './commands/demo.js'
 import { registerEventsCommand } from './commands/events.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
@@ -18,6 +19,7 @@ registerRunCommand(program)
 registerStatusCommand(program)
 registerEventsCommand(program)
 registerCheckCommand(program)
+registerDemoCommand(program)
 registerSimCommands(program)
 
 await program.parseAsync(process.argv)

@@ -59,6 +59,8 @@ export async function startPipeline(
     orders: 50,
     rateLimit: 1000,
     rateWindowMs: 1000,
+    apiKey: 'test-ss-key',
+    apiSecret: 'test-ss-secret',
     ...options.shipstation,
   })
   const kl = await startKlaviyoSimulator({ apiKeys: ['pk_test_shiprelay'] })
@@ -132,5 +134,5 @@ ${options.destinationYaml ?? ''}`
 }
 
 function secretOf(options: SimulatorOptions | undefined): string {
-  return options?.apiSecret ?? 'Rocks'
+  return options?.apiSecret ?? 'test-ss-secret'
 }

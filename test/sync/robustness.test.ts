@@ -169,8 +169,8 @@ forEachDatabase('robustness', (database) => {
     const pipeline = await startPipeline(database, {
       shipstation: {
         accounts: [
-          { apiKey: 'key-a', apiSecret: 'Rocks', seed: 11, orders: 30 },
-          { apiKey: 'key-b', apiSecret: 'Rocks', seed: 12, orders: 20 },
+          { apiKey: 'key-a', apiSecret: 'test-ss-secret', seed: 11, orders: 30 },
+          { apiKey: 'key-b', apiSecret: 'test-ss-secret', seed: 12, orders: 20 },
         ],
       },
       accountsYaml: (ss) => `accounts:
