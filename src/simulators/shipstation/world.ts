@@ -72,12 +72,12 @@ export class World {
   readonly stores: Store[]
   readonly warehouses: Warehouse[]
   readonly carriers: Carrier[]
-  readonly history: HistoryEntry[] = []
+  readonly #history: HistoryEntry[] = []
   readonly webhooks = new Map<number, Webhook>()
   /** importBatch GUID → order ids, what ORDER_NOTIFY resource URLs list. */
   readonly importBatches = new Map<string, Set<number>>()
 
-  readonly orders = new Map<number, Order>()
+  readonly #orders = new Map<number, Order>()
   readonly ordersById = new SortedIndex<Order>(
     (o) => o.orderId,
     (o) => o.orderId,
@@ -141,6 +141,21 @@ export class World {
     this.factory = new Factory(setup.random, setup.ids, setup.stores, setup.warehouses[0]!, setup.now())
   }
 
+  /**
+   * Every order ever created, soft-deleted ones included. Reading it (or {@link history}) first
+   * releases due holds, so in-process callers see the same world an HTTP client would.
+   */
+  get orders(): ReadonlyMap<number, Order> {
+    this.tick()
+    return this.#orders
+  }
+
+  /** Every status each order entered, in time order (the ground truth for delivery checks). */
+  get history(): readonly HistoryEntry[] {
+    this.tick()
+    return this.#history
+  }
+
   get customers() {
     return this.factory.customers
   }
@@ -161,7 +176,7 @@ export class World {
 
   endBulk(): void {
     this.#bulk = false
-    const live = [...this.orders.values()].filter((o) => !o.deleted)
+    const live = [...this.#orders.values()].filter((o) => !o.deleted)
     for (const index of [this.ordersById, this.ordersByCreate, this.ordersByModify, this.ordersByOrderDate]) {
       index.load(live)
     }
@@ -174,7 +189,8 @@ export class World {
   // ----- reads -----------------------------------------------------------------------------------
 
   order(orderId: number): Order {
-    const order = this.orders.get(orderId)
+    this.tick()
+    const order = this.#orders.get(orderId)
     if (!order || order.deleted) throw notFound(`Order not found with id ${orderId}`)
     return order
   }
@@ -224,9 +240,10 @@ export class World {
 
   /** Stores a new order (control API, createorder, generator, random change). */
   addOrder(order: Order, via: StatusVia = 'created', batch?: string): Order {
+    this.tick()
     const at = order.createDate
     if (this.#byKey.has(order.orderKey)) order.orderKey = `${order.orderKey}-${order.orderId}`
-    this.orders.set(order.orderId, order)
+    this.#orders.set(order.orderId, order)
     this.#byKey.set(order.orderKey, order)
     if (!this.#bulk) {
       this.ordersById.insert(order)
@@ -252,6 +269,7 @@ export class World {
    * unknown or missing key creates an order (with a generated key when none was sent).
    */
   upsertOrder(input: CreateOrderInput, batch?: string): { order: Order; created: boolean } {
+    this.tick()
     const at = this.now()
     const existing = input.orderKey ? this.orderByKey(input.orderKey) : undefined
     if (existing) {
@@ -392,13 +410,14 @@ export class World {
    * awaiting_shipment (unconfirmed in the reference; documented choice). No webhook exists for voids.
    */
   voidLabel(shipmentId: number): { approved: boolean; message: string } {
+    this.tick()
     const shipment = this.shipments.get(shipmentId)
     if (!shipment) throw notFound(`Shipment not found with id ${shipmentId}`)
     if (shipment.voided) return { approved: false, message: 'Label has already been voided.' }
     const at = this.now()
     shipment.voided = true
     shipment.voidDate = at
-    const order = this.orders.get(shipment.orderId)
+    const order = this.#orders.get(shipment.orderId)
     if (order && !order.deleted) {
       const live = this.shipmentsOf(order.orderId).some((s) => !s.voided)
       const fulfilled = this.fulfillmentsOf(order.orderId).some((f) => !f.voided)
@@ -585,6 +604,7 @@ export class World {
 
   /** One realistic change, picked with the seeded generator (demo traffic and the fault harness). */
   randomChange(): RandomChange {
+    this.tick()
     const r = this.random
     const some = (status: OrderStatus) => this.#statusSet(status).size > 0
     const recentLabels = this.shipmentsByCreate.items.slice(-50).filter((s) => !s.voided)
@@ -691,7 +711,7 @@ export class World {
 
   #record(order: Order, status: OrderStatus, via: StatusVia, at: number): void {
     const { orderId, orderNumber } = order
-    this.history.push({ orderId, orderNumber, storeId: order.advancedOptions.storeId, status, at, via })
+    this.#history.push({ orderId, orderNumber, storeId: order.advancedOptions.storeId, status, at, via })
   }
 
   #statusSet(status: OrderStatus): PickableSet<Order> {
@@ -727,7 +747,7 @@ export class World {
     const ids = this.importBatches.get(batch) ?? new Set<number>()
     this.importBatches.set(batch, ids)
     // One payload per store per batch: createorders adds its orders one by one to the same batch.
-    const known = new Set([...ids].map((id) => this.orders.get(id)?.advancedOptions.storeId))
+    const known = new Set([...ids].map((id) => this.#orders.get(id)?.advancedOptions.storeId))
     const fresh = new Set<number>()
     for (const order of orders) {
       ids.add(order.orderId)
