@@ -227,6 +227,25 @@ describe('control mutations and their side effects', () => {
     expect(history.at(-1)).toMatchObject({ status: 'awaiting_shipment', via: 'release', at: until })
   })
 
+  it('releases due holds for in-process readers too, without any HTTP request', async () => {
+    const order = sim.world.createOrder({ status: 'awaiting_shipment' })
+    const until = sim.clock.now() + 86_400_000
+    sim.world.hold(order.orderId, until)
+    sim.clock.advance(2 * 86_400_000)
+    expect(sim.world.orders.get(order.orderId)!.orderStatus).toBe('awaiting_shipment')
+    const mine = sim.world.history.filter((h) => h.orderId === order.orderId)
+    expect(mine.at(-1)).toMatchObject({ status: 'awaiting_shipment', via: 'release', at: until })
+  })
+
+  it('reports request stats over HTTP', async () => {
+    await api(sim, '/orders/1')
+    const { body } = await control(sim, 'GET', '/stats')
+    expect(body.requests.byEndpoint['GET /orders/:orderId']['404']).toBeGreaterThanOrEqual(1)
+    expect(body.requests.byEndpoint['POST /webhooks/subscribe']['200']).toBeGreaterThanOrEqual(3)
+    expect(body.faults).toMatchObject({ errors: 0, dropped: 0 })
+    expect(Object.keys(body.requests.byEndpoint).some((k) => k.includes('_sim'))).toBe(false)
+  })
+
   it('holds, releases and cancels through the documented write endpoints', async () => {
     const order = (await control(sim, 'POST', '/orders', {})).body
     const hold = await api(sim, '/orders/holduntil', {
