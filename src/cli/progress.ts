@@ -12,7 +12,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr): Progr
   const bars = new cliProgress.MultiBar(
     {
       stream,
-      format: '{account} {stream} |{bar}| {value}/{total} records, {pages} pages',
+      format: '{account} {stream} |{bar}| {value}/{total} records, {pages} pages, {waits} rate-limit waits',
       hideCursor: true,
       clearOnComplete: false,
     },
@@ -25,11 +25,11 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr): Progr
       const total = Math.max(p.recordsEstimate, p.records)
       let bar = byKey.get(key)
       if (!bar) {
-        bar = bars.create(total, 0, { account: p.accountId, stream: p.stream.padEnd(12), pages: 0 })
+        bar = bars.create(total, 0, { account: p.accountId, stream: p.stream.padEnd(12), pages: 0, waits: 0 })
         byKey.set(key, bar)
       }
       bar.setTotal(total)
-      bar.update(p.records, { pages: p.pages })
+      bar.update(p.records, { pages: p.pages, waits: p.rateLimitWaits })
     },
     stop: () => bars.stop(),
   }

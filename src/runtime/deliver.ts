@@ -56,7 +56,7 @@ export async function deliverBatch(
       result.retried++
       const backoff = Math.min(options.maxBackoffMs ?? 600_000, 1000 * 2 ** Math.min(attempts, 20))
       const wait = Math.max(outcome.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2))
-      return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: at + wait }
+      return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: Math.ceil(at + wait) }
     }
     result[outcome.kind]++
     return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: at }

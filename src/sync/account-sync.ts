@@ -69,6 +69,8 @@ export interface SyncProgress {
   records: number
   /** Records read so far plus what ShipStation says is left: an estimate, since records keep changing. */
   recordsEstimate: number
+  /** Times this account's API key had to wait for a new rate-limit window so far. */
+  rateLimitWaits: number
 }
 
 export interface CycleResult {
@@ -165,6 +167,7 @@ async function syncShipping(
       pages: ++pageCount,
       records: count,
       recordsEstimate: count - page.records.length + page.remaining,
+      rateLimitWaits: options.client.governor.waits,
     })
   }
   return count
@@ -215,6 +218,7 @@ async function syncOrders(
       pages: ++pages,
       records: orders,
       recordsEstimate: orders - page.records.length + page.remaining,
+      rateLimitWaits: options.client.governor.waits,
     })
   }
   return { orders, events }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/cli.js'
+import { runCli, startCli } from '../helpers/cli.js'
 import { DATABASES } from '../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../helpers/pipeline.js'
 
@@ -70,6 +70,26 @@ describe('shiprelay CLI', () => {
     } finally {
       p.kl.faults.set({})
     }
+  })
+
+  it('run keeps syncing: a change made while it runs reaches Klaviyo within seconds; SIGTERM stops it', async () => {
+    const run = startCli(['run', '-c', file], p.env)
+    try {
+      const order = p.ss.world.createOrder({ status: 'awaiting_shipment', email: 'running@example.com' })
+      const arrived = async () => p.stored().some((e) => e.profile?.email === 'running@example.com')
+      const deadline = Date.now() + 20_000
+      while (!(await arrived()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      expect(await arrived()).toBe(true)
+      p.ss.world.createLabel(order.orderId)
+      const shipped = () =>
+        p.stored().some((e) => e.profile?.email === 'running@example.com' && e.metric === 'Order Shipped')
+      while (!shipped() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      expect(shipped()).toBe(true)
+    } finally {
+      run.child.kill('SIGTERM')
+    }
+    const ended = await run.done
+    expect(ended.code).toBe(0)
   })
 
   it('names the key and line of a bad config, and never echoes a secret', async () => {

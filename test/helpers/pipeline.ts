@@ -116,6 +116,8 @@ ${options.destinationYaml ?? ''}`
           .limit(1)
           .execute()
         if (pending.length === 0) return
+        // Rate-limit windows at the simulator run on real time: let a 1-second burst window pass.
+        await new Promise((r) => setTimeout(r, 1100))
       }
       throw new Error('deliveries still pending after 30 rounds')
     },
