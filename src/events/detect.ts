@@ -38,8 +38,6 @@ export interface Observation {
   previous: { status: string } | undefined
   /** The newest live label or fulfilment of the order, when shipped. */
   shipping: ShippingRecord | undefined
-  /** Set when ShipStation merged this order into another one. */
-  mergedInto: number | undefined
 }
 
 export type Detection =
@@ -53,9 +51,6 @@ export function detectChange(o: Observation): Detection {
   if (o.previous && o.previous.status === status) return { kind: 'none' }
   const name = STATUS_EVENTS[status]
   if (!name) return { kind: 'suppressed', reason: `status ${status} has no event` }
-  if (status === 'cancelled' && o.mergedInto !== undefined) {
-    return { kind: 'suppressed', reason: `merged into order ${o.mergedInto}` }
-  }
   const first = o.previous === undefined
   const shipping = status === 'shipped' ? o.shipping : undefined
   const anchor = shipping ? shipping.anchor : first ? 'initial' : `modified:${o.modifyDate}`

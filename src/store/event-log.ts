@@ -16,12 +16,16 @@ export interface DeliveryRoute {
   skipReason(event: OrderEvent): string | undefined
 }
 
-/** Appends events (ignoring ids already logged) and a delivery row per route. Returns how many were new. */
+/**
+ * Appends events (ignoring ids already logged) and a delivery row per route. Returns how many were new.
+ * Events in `held` get `held` deliveries: logged, but not sent until resolveHeldCancellations decides.
+ */
 export async function appendEvents(
   db: Db,
   events: readonly OrderEvent[],
   routes: readonly DeliveryRoute[],
   now: number,
+  held: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   let added = 0
   for (const part of chunks(events, 200)) {
@@ -53,7 +57,7 @@ export async function appendEvents(
         return {
           event_id: id,
           destination_id: route.id,
-          state: reason ? 'skipped' : 'pending',
+          state: reason ? 'skipped' : held.has(id) ? 'held' : 'pending',
           attempts: 0,
           next_attempt_at: now,
           reason: reason ?? null,
@@ -117,4 +121,48 @@ export async function backfillDeliveryRows(
     added += rows.length
     after = Number(rows.at(-1)!.seq)
   }
+}
+
+/**
+ * Decides held cancellations at the end of an orders pass: a cancelled order that the pass found in
+ * another order's mergedIds was merged, not canceled, so its deliveries are skipped with that reason;
+ * any other held cancellation is released for delivery.
+ */
+export async function resolveHeldCancellations(
+  db: Kysely<Database>,
+  accountId: string,
+  now: number,
+): Promise<{ merged: number; released: number }> {
+  const held = await db
+    .selectFrom('deliveries')
+    .innerJoin('events', 'events.id', 'deliveries.event_id')
+    .leftJoin('merged_orders', (join) =>
+      join
+        .onRef('merged_orders.account_id', '=', 'events.account_id')
+        .onRef('merged_orders.order_id', '=', 'events.order_id'),
+    )
+    .select(['deliveries.event_id', 'deliveries.destination_id', 'merged_orders.into_order_id'])
+    .where('deliveries.state', '=', 'held')
+    .where('events.account_id', '=', accountId)
+    .execute()
+  if (held.length === 0) return { merged: 0, released: 0 }
+  let merged = 0
+  await db.transaction().execute(async (trx) => {
+    for (const row of held) {
+      const into = row.into_order_id
+      if (into != null) merged++
+      await trx
+        .updateTable('deliveries')
+        .set(
+          into == null
+            ? { state: 'pending', next_attempt_at: now, updated_at: now }
+            : { state: 'skipped', reason: `merged into order ${into}`, updated_at: now },
+        )
+        .where('event_id', '=', row.event_id)
+        .where('destination_id', '=', row.destination_id)
+        .where('state', '=', 'held')
+        .execute()
+    }
+  })
+  return { merged, released: held.length - merged }
 }

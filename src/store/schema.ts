@@ -77,7 +77,7 @@ export interface EventTable {
 export interface DeliveryTable {
   event_id: string
   destination_id: string
-  /** pending | delivered | skipped | dead */
+  /** pending | held (a cancellation awaiting the merge check) | delivered | skipped | dead */
   state: string
   attempts: number
   next_attempt_at: number

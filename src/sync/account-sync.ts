@@ -16,17 +16,15 @@ import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
 import {
   type RawOrder,
   rawFulfillmentSchema,
-  rawOrderSchema,
   rawShipmentSchema,
   rawStoreSchema,
 } from '../source/shipstation/raw-types.js'
 import { fulfillmentsStream, ordersStream, shipmentsStream, wallTime } from '../source/shipstation/streams.js'
 import { type AccountState, loadAccountState, updateAccountState } from '../store/account-state.js'
-import { appendEvents, type DeliveryRoute } from '../store/event-log.js'
+import { appendEvents, type DeliveryRoute, resolveHeldCancellations } from '../store/event-log.js'
 import type { Database, OrderTable } from '../store/schema.js'
 import {
   latestShipping,
-  loadMerges,
   loadSnapshots,
   loadStores,
   recordMerges,
@@ -221,6 +219,7 @@ async function syncOrders(
       rateLimitWaits: options.client.governor.waits,
     })
   }
+  await resolveHeldCancellations(options.db, options.accountId, Date.now())
   return { orders, events }
 }
 
@@ -258,15 +257,10 @@ export async function processOrderPage(
   }
   const shippedIds = changed.filter((o) => o.orderStatus === 'shipped').map((o) => o.orderId)
   const shipping = await shippingFor(options, shippedIds)
-  const cancelled = changed.filter((o) => o.orderStatus === 'cancelled')
-  const mergedInto = await loadMerges(
-    db,
-    accountId,
-    cancelled.map((o) => o.orderId),
-  )
-  for (const m of merges) mergedInto.set(m.orderId, m.into)
-  for (const m of await mergesSeenFromParents(options, cancelled, mergedInto))
-    mergedInto.set(m.orderId, m.into)
+  // ShipStation cancels the orders it merges into another; only the survivor's mergedIds says which.
+  // The survivor is modified by the merge, so it is read in this same pass, at the latest on a later
+  // page: such a cancellation is held until the pass ends (resolveHeldCancellations).
+  const held = new Set<string>()
 
   const events: OrderEvent[] = []
   const rows: OrderTable[] = []
@@ -304,9 +298,12 @@ export async function processOrderPage(
         order.orderStatus === 'shipped'
           ? (shipping.get(order.orderId) ?? fallbackShipping(order))
           : undefined,
-      mergedInto: mergedInto.get(order.orderId),
     })
-    if (detection.kind === 'event') events.push(detection.event)
+    if (detection.kind === 'event') {
+      events.push(detection.event)
+      if (order.orderStatus === 'cancelled' && order.advancedOptions?.mergedOrSplit)
+        held.add(detection.event.id)
+    }
     rows.push({
       account_id: accountId,
       order_id: order.orderId,
@@ -324,36 +321,11 @@ export async function processOrderPage(
   await db.transaction().execute(async (trx) => {
     if (merges.length > 0) await recordMerges(trx, accountId, merges)
     await upsertSnapshots(trx, rows)
-    added = await appendEvents(trx, events, options.routes, now)
+    added = await appendEvents(trx, events, options.routes, now, held)
     if (resumeFrom !== undefined)
       await updateAccountState(trx, accountId, { orders_cursor: resumeFrom, updated_at: now })
   })
   return added
-}
-
-/**
- * A cancelled order flagged `mergedOrSplit` with a `parentId` may have been merged into that parent;
- * only the parent's `mergedIds` says so for sure. Usually the parent is on the same page (a merge
- * stamps both alike), and then this costs nothing; otherwise it is fetched, one request per merge.
- */
-async function mergesSeenFromParents(
-  options: AccountSyncOptions,
-  cancelled: readonly RawOrder[],
-  known: Map<number, number>,
-): Promise<{ orderId: number; into: number }[]> {
-  const found: { orderId: number; into: number }[] = []
-  for (const order of cancelled) {
-    const parentId = order.advancedOptions?.parentId
-    if (!order.advancedOptions?.mergedOrSplit || parentId == null || known.has(order.orderId)) continue
-    // https://www.shipstation.com/docs/api/orders/get-order/
-    const body = await options.client.getJson(`/orders/${parentId}`, {}, options.signal)
-    const parent = rawOrderSchema.safeParse(body)
-    if (parent.success && parent.data.advancedOptions?.mergedIds?.includes(order.orderId)) {
-      found.push({ orderId: order.orderId, into: parentId })
-    }
-  }
-  if (found.length > 0) await recordMerges(options.db, options.accountId, found)
-  return found
 }
 
 /**

@@ -14,7 +14,6 @@ const base: Observation = {
   modifyDate: '2024-03-10T15:00:00.0000000',
   previous: undefined,
   shipping: undefined,
-  mergedInto: undefined,
 }
 
 describe('detectChange', () => {
@@ -76,16 +75,6 @@ describe('detectChange', () => {
     expect(a.event.id).toBe(b.event.id)
     expect(a.event.occurredAt).toBe(7_000_000)
     expect(a.event.shipping?.trackingNumber).toBe('1Z')
-  })
-
-  it('suppresses Order Canceled for an order merged into another', () => {
-    const d = detectChange({
-      ...base,
-      order: order({ status: 'cancelled' }),
-      previous: { status: 'awaiting_shipment' },
-      mergedInto: 6000,
-    })
-    expect(d).toEqual({ kind: 'suppressed', reason: 'merged into order 6000' })
   })
 
   it('raises Order Canceled for a real cancellation', () => {

@@ -117,7 +117,7 @@ forEachDatabase('pipeline', (database) => {
     expect(suppressed.map((m) => [m.order_id, m.into_order_id])).toContainEqual([b.orderId, a.orderId])
   })
 
-  it('recognises a merge when the absorbed order is read apart from the survivor', async () => {
+  it('holds a cancellation until the pass shows whether it was a merge, even when read apart from the survivor', async () => {
     await p.cycle()
     const w = p.ss.world
     const a = w.createOrder({ status: 'awaiting_shipment', email: 'a@example.com' })
@@ -131,6 +131,7 @@ forEachDatabase('pipeline', (database) => {
     const account = p.relay.accounts[0]!
     const absorbed = rawOrderSchema.parse(await account.client.getJson(`/orders/${b.orderId}`))
     expect(absorbed.orderStatus).toBe('cancelled')
+    // The absorbed order alone on a page, as when the survivor sorts onto a later one.
     const options = {
       accountId: 'main',
       backfillDays: 90,
@@ -138,13 +139,21 @@ forEachDatabase('pipeline', (database) => {
       db: p.relay.store.db,
       routes: p.relay.routes,
     }
-    expect(await processOrderPage(options, [absorbed], undefined, new Map(), false)).toBe(0)
-    const merged = await p.relay.store.db
-      .selectFrom('merged_orders')
-      .selectAll()
-      .where('order_id', '=', b.orderId)
-      .execute()
-    expect(merged.map((m) => m.into_order_id)).toEqual([a.orderId])
+    expect(await processOrderPage(options, [absorbed], undefined, new Map(), false)).toBe(1)
+    const deliveryOf = () =>
+      p.relay.store.db
+        .selectFrom('deliveries')
+        .innerJoin('events', 'events.id', 'deliveries.event_id')
+        .select(['deliveries.state', 'deliveries.reason'])
+        .where('events.order_id', '=', b.orderId)
+        .where('events.name', '=', 'Order Canceled')
+        .executeTakeFirstOrThrow()
+    expect(await deliveryOf()).toEqual({ state: 'held', reason: null })
+    await p.relay.deliverAll()
+    expect(byOrder(p, b.orderId).map((e) => e.metric)).toEqual(['Order Awaiting Shipment'])
+    await p.cycle() // the pass reads the survivor, sees the merge, and resolves the held cancellation
+    expect(await deliveryOf()).toEqual({ state: 'skipped', reason: `merged into order ${a.orderId}` })
+    expect(byOrder(p, b.orderId).map((e) => e.metric)).toEqual(['Order Awaiting Shipment'])
   })
 
   it('gives split orders their own events carrying the parent order number', async () => {
@@ -169,5 +178,9 @@ forEachDatabase('pipeline', (database) => {
       ParentOrderNumber: parent.orderNumber,
     })
     expect(child.orderNumber).toBe(`${parent.orderNumber}-1`)
+    // The parent is flagged mergedOrSplit too; its cancellation is held for the merge check, then released.
+    w.cancel(parent.orderId)
+    await p.cycle()
+    expect(byOrder(p, parent.orderId).map((e) => e.metric)).toEqual(['Order Awaiting Shipment', 'Order Canceled'])
   })
 })
