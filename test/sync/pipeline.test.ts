@@ -181,6 +181,9 @@ forEachDatabase('pipeline', (database) => {
     // The parent is flagged mergedOrSplit too; its cancellation is held for the merge check, then released.
     w.cancel(parent.orderId)
     await p.cycle()
-    expect(byOrder(p, parent.orderId).map((e) => e.metric)).toEqual(['Order Awaiting Shipment', 'Order Canceled'])
+    expect(byOrder(p, parent.orderId).map((e) => e.metric)).toEqual([
+      'Order Awaiting Shipment',
+      'Order Canceled',
+    ])
   })
 })

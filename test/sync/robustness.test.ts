@@ -118,7 +118,7 @@ forEachDatabase('robustness', (database) => {
     await cycle()
     ss.clock.advance(30 * 60_000) // 09:10Z = 01:10 PST: wall time is now behind the cursor
     w.hold(early.orderId, w.now() + 86_400_000)
-    const late = w.createOrder({ status: 'awaiting_shipment', email: 'late@example.com' })
+    w.createOrder({ status: 'awaiting_shipment', email: 'late@example.com' })
     expect(new Date(w.now()).toISOString()).toMatch(/^2024-11-03T09:10:00/)
     await cycle()
     const hold = pipeline
@@ -128,6 +128,33 @@ forEachDatabase('robustness', (database) => {
     expect(hold?.time).toMatch(/^2024-11-03T09:10:00/)
     expect(created?.time).toMatch(/^2024-11-03T09:10:00/)
     expect(created?.metric).toBe('Order Awaiting Shipment')
+  })
+
+  it('reads a backfill longer than 90 days in windows of at most 90 days', async () => {
+    const windows: [string, string | null][] = []
+    const pipeline = await startPipeline(database, {
+      shipstation: { orders: 30, seed: 10 },
+      accountYaml: '    backfillDays: 200\n',
+      fetch: async (input, init) => {
+        const url = new URL(String(input))
+        const start = url.searchParams.get('modifyDateStart')
+        if (url.pathname === '/orders' && start) windows.push([start, url.searchParams.get('modifyDateEnd')])
+        return fetch(input, init)
+      },
+    })
+    p = pipeline
+    await pipeline.cycle()
+    expect(windows.length).toBeGreaterThanOrEqual(3)
+    const DAY = 86_400_000
+    for (const [start, end] of windows.slice(0, -1)) {
+      expect(end).not.toBeNull()
+      expect(
+        Date.parse(`${end!.replace(' ', 'T')}Z`) - Date.parse(`${start.replace(' ', 'T')}Z`),
+      ).toBeLessThanOrEqual(90 * DAY)
+    }
+    expect(windows.at(-1)![1]).toBeNull()
+    const seen = await snapshotIds(pipeline)
+    expect(liveOrders(pipeline).filter((o) => !seen.has(o.orderId))).toEqual([])
   })
 
   it('rides out a 429 storm from ShipStation without losing a page', async () => {

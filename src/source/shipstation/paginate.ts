@@ -13,7 +13,8 @@
  * them to now), never join, and a leave shows as a smaller `total`; then the group is read again from
  * page 1. The ones that left are read later at their new time.
  *
- * Windows are at most 90 days long (integrators report trouble with longer ranges).
+ * Windows are at most 90 days long (integrators report trouble with longer ranges); a range up to one
+ * day longer is read as one window.
  */
 import type { z } from 'zod'
 import { formatPacificQuery } from '../../lib/pacific-time.js'
@@ -21,7 +22,8 @@ import type { ShipStationClient } from './http-client.js'
 import { type StreamDefinition, wallTime } from './streams.js'
 
 export const PAGE_SIZE = 500
-const MAX_WINDOW_MS = 90 * 24 * 3600 * 1000
+const DAY_MS = 24 * 3600 * 1000
+const MAX_WINDOW_MS = 90 * DAY_MS
 
 export interface StreamPage<T> {
   records: T[]
@@ -48,7 +50,9 @@ export async function* readStream<S extends z.ZodType>(
   let lower = Math.floor(from / 1000) * 1000
   let page = 1
   for (;;) {
-    const windowEnd = lower + MAX_WINDOW_MS < options.now() ? lower + MAX_WINDOW_MS : undefined
+    // A range up to a day longer than 90 days is read in one go: cutting a 90-day backfill into a
+    // 90-day window and a moment-long one would cost a request per stream for nothing.
+    const windowEnd = lower + MAX_WINDOW_MS + DAY_MS < options.now() ? lower + MAX_WINDOW_MS : undefined
     const result = await client.getPage(
       stream.path,
       stream.key,
