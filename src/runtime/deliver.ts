@@ -22,6 +22,8 @@ export interface DeliverOptions {
   /** Longest wait between two tries of one event. */
   maxBackoffMs?: number
   signal?: AbortSignal
+  /** Told of every settled delivery, after it is committed (metrics). */
+  onSettled?: (settled: { outcome: DeliveryOutcome['kind']; loggedAt: number; settledAt: number }[]) => void
 }
 
 /** Sends one batch of due events. Returns what happened (sent = 0 means nothing was due). */
@@ -62,6 +64,9 @@ export async function deliverBatch(
     return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: at }
   })
   await settleDeliveries(db, destination.id, settlements, at)
+  options.onSettled?.(
+    settlements.map((s, i) => ({ outcome: s.outcome.kind, loggedAt: due[i]!.loggedAt, settledAt: at })),
+  )
   return result
 }
 

@@ -7,6 +7,8 @@ import type { Database } from './schema.js'
 export interface DueDelivery {
   event: OrderEvent
   attempts: number
+  /** When the event was logged (epoch ms). */
+  loggedAt: number
 }
 
 /** Pending deliveries whose time has come, oldest event first. */
@@ -19,14 +21,14 @@ export async function dueDeliveries(
   const rows = await db
     .selectFrom('deliveries')
     .innerJoin('events', 'events.id', 'deliveries.event_id')
-    .select(['events.payload', 'deliveries.attempts'])
+    .select(['events.payload', 'events.created_at', 'deliveries.attempts'])
     .where('deliveries.destination_id', '=', destinationId)
     .where('deliveries.state', '=', 'pending')
     .where('deliveries.next_attempt_at', '<=', now)
     .orderBy('deliveries.event_seq')
     .limit(limit)
     .execute()
-  return rows.map((r) => ({ event: JSON.parse(r.payload) as OrderEvent, attempts: r.attempts }))
+  return rows.map((r) => ({ event: JSON.parse(r.payload) as OrderEvent, attempts: r.attempts, loggedAt: Number(r.created_at) }))
 }
 
 /** Earliest time a pending delivery is due, or undefined when none is pending. */

@@ -17,7 +17,7 @@ export interface DeliveryRoute {
 }
 
 /**
- * Appends events (ignoring ids already logged) and a delivery row per route. Returns how many were new.
+ * Appends events (ignoring ids already logged) and a delivery row per route. Returns the ids that were new.
  * Events in `held` get `held` deliveries: logged, but not sent until resolveHeldCancellations decides.
  */
 export async function appendEvents(
@@ -26,8 +26,8 @@ export async function appendEvents(
   routes: readonly DeliveryRoute[],
   now: number,
   held: ReadonlySet<string> = new Set(),
-): Promise<number> {
-  let added = 0
+): Promise<string[]> {
+  const added: string[] = []
   for (const part of chunks(events, 200)) {
     const inserted = await db
       .insertInto('events')
@@ -48,7 +48,7 @@ export async function appendEvents(
       .onConflict((oc) => oc.column('id').doNothing())
       .returning(['seq', 'id'])
       .execute()
-    added += inserted.length
+    for (const row of inserted) added.push(row.id)
     const byId = new Map(part.map((e) => [e.id, e]))
     const deliveries = inserted.flatMap(({ seq, id }) => {
       const event = byId.get(id)!

@@ -58,6 +58,10 @@ export interface AccountSyncOptions {
   now?: () => number
   signal?: AbortSignal
   onProgress?: (progress: SyncProgress) => void
+  /** Which streams to read; all by default. A webhook that brought the labels needs only `orders`. */
+  streams?: readonly ('shipments' | 'fulfillments' | 'orders')[]
+  /** Called with the events a page added to the log, after they are committed. */
+  onEvents?: (events: readonly OrderEvent[]) => void
 }
 
 export interface SyncProgress {
@@ -97,13 +101,17 @@ export async function runSyncCycle(options: AccountSyncOptions): Promise<CycleRe
     if (state.stores_refreshed_at === null || started - state.stores_refreshed_at > STORES_TTL_MS) {
       await refreshStores(options, now())
     }
-    result.shipping += await syncShipping(options, state, 'shipments')
-    result.shipping += await syncShipping(options, state, 'fulfillments')
-    const { orders, events } = await syncOrders(options, state)
-    result.orders = orders
-    result.events = events
+    const streams = options.streams ?? ['shipments', 'fulfillments', 'orders']
+    if (streams.includes('shipments')) result.shipping += await syncShipping(options, state, 'shipments')
+    if (streams.includes('fulfillments')) result.shipping += await syncShipping(options, state, 'fulfillments')
+    if (streams.includes('orders')) {
+      const { orders, events } = await syncOrders(options, state)
+      result.orders = orders
+      result.events = events
+    }
     await updateAccountState(db, accountId, {
-      phase: 'live',
+      // Live only once an orders pass has read to the present.
+      phase: streams.includes('orders') ? 'live' : state.phase,
       last_sync_at: now(),
       last_sync_error: null,
       updated_at: now(),
@@ -178,7 +186,7 @@ async function* mapPages<T>(
   for await (const page of pages) yield { ...page, records: page.records.map(map) }
 }
 
-function toShippingRow(record: ShippingRecord): ShippingRow {
+export function toShippingRow(record: ShippingRecord): ShippingRow {
   return {
     shipping_id: record.anchor,
     order_id: record.orderId,
@@ -317,7 +325,7 @@ export async function processOrderPage(
       updated_at: now,
     })
   }
-  let added = 0
+  let added: string[] = []
   await db.transaction().execute(async (trx) => {
     if (merges.length > 0) await recordMerges(trx, accountId, merges)
     await upsertSnapshots(trx, rows)
@@ -325,7 +333,11 @@ export async function processOrderPage(
     if (resumeFrom !== undefined)
       await updateAccountState(trx, accountId, { orders_cursor: resumeFrom, updated_at: now })
   })
-  return added
+  if (added.length > 0 && options.onEvents) {
+    const fresh = new Set(added)
+    options.onEvents(events.filter((e) => fresh.has(e.id)))
+  }
+  return added.length
 }
 
 /**

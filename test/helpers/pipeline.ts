@@ -23,6 +23,8 @@ export interface PipelineOptions {
   destinationYaml?: string
   /** Replaces the whole accounts section (YAML). */
   accountsYaml?: (ss: ShipStationSimulator) => string
+  /** Extra top-level YAML (e.g. `webhooks: …`). The server listens on a free port unless this sets `server`. */
+  topYaml?: string
   /** Wraps every HTTP request shiprelay makes (to change the world between two pages). */
   fetch?: typeof fetch
 }
@@ -75,11 +77,11 @@ export async function startPipeline(
       apiSecret: \${SS_SECRET}
       baseUrl: ${ss.url}
       rateLimitReserve: 0
-    pollInterval: 1s
-${options.accountYaml ?? ''}`
+${options.accountYaml?.includes('pollInterval:') ? '' : '    pollInterval: 1s\n'}${options.accountYaml ?? ''}`
   const yaml = `# written by test/helpers/pipeline.ts
 database: "${dbUrl}"
 log: { level: silent }
+${options.topYaml?.includes('server:') ? '' : 'server: { port: 0 }\n'}${options.topYaml ?? ''}
 ${accounts}
 destinations:
   - id: klaviyo

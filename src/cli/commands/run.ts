@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { Relay } from '../../runtime/relay.js'
+import { startService } from '../../runtime/service.js'
 import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand } from '../context.js'
 
 /** `shiprelay run`: keeps every account in sync and delivers as events appear, until SIGINT/SIGTERM. */
@@ -21,8 +21,9 @@ export function registerRunCommand(program: Command): void {
     })
 }
 
-export async function runUntilStopped({ config, logger }: CommandContext): Promise<void> {
-  const relay = await Relay.open(config, { logger })
+export async function runUntilStopped({ config, logger, redactor }: CommandContext): Promise<void> {
+  const service = await startService(config, { logger, redactor })
+  const { relay } = service
   const stop = new AbortController()
   const onSignal = (signal: string) => {
     if (stop.signal.aborted) {
@@ -32,15 +33,11 @@ export async function runUntilStopped({ config, logger }: CommandContext): Promi
     logger.info({ signal }, 'stopping after the current step')
     stop.abort()
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   logger.info(
     { accounts: relay.accounts.map((a) => a.id), destinations: relay.destinations.map((d) => d.id) },
     'shiprelay running',
   )
-  try {
-    await relay.run(stop.signal)
-  } finally {
-    await relay.close()
-  }
+  await service.run(stop.signal)
 }

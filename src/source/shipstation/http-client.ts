@@ -52,12 +52,26 @@ export class ShipStationClient {
   }
 
   /** GET a path (or a full URL on this host, for webhook resource URLs) and return the parsed JSON. */
-  async getJson(pathOrUrl: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
+  getJson(pathOrUrl: string, query: Query = {}, signal?: AbortSignal): Promise<unknown> {
+    return this.request('GET', pathOrUrl, query, undefined, signal)
+  }
+
+  /**
+   * Any request, with the governor, retries and error handling of GETs. A retried POST may apply twice
+   * at ShipStation; callers of non-idempotent writes (webhook subscriptions) reconcile afterwards.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    pathOrUrl: string,
+    query: Query = {},
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const url = this.#url(pathOrUrl, query)
     const maxAttempts = this.options.maxAttempts ?? 6
     let unauthorized = 0
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.options.governor.run(() => this.#attempt(url, signal), signal)
+      const outcome = await this.options.governor.run(() => this.#attempt(method, url, body, signal), signal)
       if (outcome.kind === 'ok') return outcome.body
       if (outcome.kind === 'rate-limited') {
         // Not a failure: wait for the window the headers announced and go again.
@@ -137,16 +151,19 @@ export class ShipStationClient {
     return ceiling / 2 + Math.random() * (ceiling / 2)
   }
 
-  async #attempt(url: URL, signal?: AbortSignal): Promise<AttemptOutcome> {
+  async #attempt(method: string, url: URL, body: unknown, signal?: AbortSignal): Promise<AttemptOutcome> {
     const started = performance.now()
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000)
     const headers: Record<string, string> = { Authorization: this.#authorization, Accept: 'application/json' }
     if (this.options.partnerKey) headers['x-partner'] = this.options.partnerKey
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
     let response: Response
     let text: string
     try {
       response = await (this.options.fetch ?? fetch)(url, {
+        method,
         headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       })
       text = await response.text()
@@ -169,6 +186,7 @@ export class ShipStationClient {
     }
     if (status >= 400)
       return { kind: 'fatal', status, message: `HTTP ${status} ${errorMessage(text)}`.trim() }
+    if (text.trim() === '' && method !== 'GET') return { kind: 'ok', body: null }
     try {
       return { kind: 'ok', body: JSON.parse(text) }
     } catch {
