@@ -7,6 +7,7 @@ import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
 import { registerStatusCommand } from './commands/status.js'
 import { registerSyncCommand } from './commands/sync.js'
+import { registerWebhooksCommand } from './commands/webhooks.js'
 
 const program = new Command()
   .name('shiprelay')
@@ -20,6 +21,7 @@ registerStatusCommand(program)
 registerEventsCommand(program)
 registerCheckCommand(program)
 registerDemoCommand(program)
+registerWebhooksCommand(program)
 registerSimCommands(program)
 
 await program.parseAsync(process.argv)
