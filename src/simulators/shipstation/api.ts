@@ -5,8 +5,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parsePacific } from '../../lib/pacific-time.js'
 import { ApiError, invalid, notFound } from './errors.js'
-import { ORDER_STATUSES, type Order, type Shipment } from './model.js'
-import { dateRange, envelope, listPage, paging, QueryReader } from './params.js'
+import { type Customer, ORDER_STATUSES, type Order, type Product, type Shipment } from './model.js'
+import {
+  dateRange,
+  envelope,
+  type Listed,
+  listPage,
+  type Paging,
+  paging,
+  QueryReader,
+  sortDescending,
+} from './params.js'
 import {
   renderCarrier,
   renderCustomer,
@@ -54,22 +63,76 @@ function pathId(request: FastifyRequest, name: string): number {
   })
 }
 
+/** A date filter: its bounds and the date of an item it applies to. */
+type DateFilter<T> = [Range, (item: T) => number | null]
+
 /**
- * Picks the index for the requested sort; the date range on the sort key becomes a binary search and
- * every other filter a predicate.
+ * Lists one page through the index for the requested sort: the date range on the sort key becomes a
+ * binary search and every other date filter a predicate.
  */
-function plan<T>(
-  sorts: Record<string, { index: SortedIndex<T>; range?: Range }>,
-  sortBy: string,
+function listIndexed<T>(
+  indexes: Record<string, SortedIndex<T>>,
+  dates: Record<string, DateFilter<T>>,
+  { sortBy, descending, page }: { sortBy: string; descending: boolean; page: Paging },
   predicates: Predicate<T>[],
-  rangeFilters: [Range, (item: T) => number | null, string][],
-) {
-  const chosen = sorts[sortBy]!
-  const bounds = chosen.index.range(chosen.range?.from, chosen.range?.to)
-  for (const [range, value, key] of rangeFilters) {
+): Listed<T> {
+  const index = indexes[sortBy]!
+  const sortRange = dates[sortBy]?.[0]
+  const bounds = index.range(sortRange?.from, sortRange?.to)
+  for (const [key, [range, value]] of Object.entries(dates)) {
     if (key !== sortBy && hasRange(range)) predicates.push((item) => inRange(value(item), range))
   }
-  return { sorted: chosen.index.items, bounds }
+  return listPage(index.items, bounds, predicates, descending, page)
+}
+
+/** The sort and date parameters of /shipments and /fulfillments, read (and so reported) in the same order. */
+function shipDatedQuery(q: QueryReader) {
+  return {
+    sortBy: q.oneOf('sortBy', ['ShipDate', 'CreateDate'] as const) ?? 'CreateDate',
+    descending: sortDescending(q),
+    created: dateRange(q, 'createDate'),
+    shipped: dateRange(q, 'shipDate'),
+  }
+}
+
+/** Shipments and fulfillments: both indexed and filtered by create and ship date. */
+function listShipDated<T extends { createDate: number; shipDate: number }>(
+  byCreate: SortedIndex<T>,
+  byShipDate: SortedIndex<T>,
+  query: ReturnType<typeof shipDatedQuery> & { page: Paging },
+  predicates: Predicate<T>[],
+): Listed<T> {
+  return listIndexed(
+    { CreateDate: byCreate, ShipDate: byShipDate },
+    { CreateDate: [query.created, (x) => x.createDate], ShipDate: [query.shipped, (x) => x.shipDate] },
+    query,
+    predicates,
+  )
+}
+
+type Compare<T> = (a: T, b: T) => number
+
+const PRODUCT_ORDER: Record<'SKU' | 'ModifyDate' | 'CreateDate', Compare<Product>> = {
+  SKU: (a, b) => a.sku.localeCompare(b.sku),
+  ModifyDate: (a, b) => a.modifyDate - b.modifyDate || a.productId - b.productId,
+  CreateDate: (a, b) => a.createDate - b.createDate || a.productId - b.productId,
+}
+
+/** `sortBy=CreateDate` binds for /customers but leaves them in stored order. */
+const CUSTOMER_ORDER: Partial<Record<'Name' | 'ModifyDate' | 'CreateDate', Compare<Customer>>> = {
+  Name: (a, b) => a.name.localeCompare(b.name) || a.customerId - b.customerId,
+  ModifyDate: (a, b) => a.modifyDate - b.modifyDate || a.customerId - b.customerId,
+}
+
+/** Pages a list small enough to sort per request (products, customers); no `compare` keeps its order. */
+function listSorted<T>(
+  items: T[],
+  compare: Compare<T> | undefined,
+  descending: boolean,
+  page: Paging,
+): Listed<T> {
+  if (compare) items.sort(compare)
+  return listPage(items, [0, items.length], [], descending, page)
 }
 
 export function registerApiRoutes(app: FastifyInstance, worldOf: (request: FastifyRequest) => World): void {
@@ -77,7 +140,7 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
     const world = worldOf(request)
     const q = new QueryReader(request.query)
     const sortBy = q.oneOf('sortBy', ['OrderDate', 'ModifyDate', 'CreateDate'] as const) ?? 'OrderId'
-    const descending = q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
+    const descending = sortDescending(q)
     const created = dateRange(q, 'createDate')
     const modified = dateRange(q, 'modifyDate')
     const ordered = dateRange(q, 'orderDate')
@@ -111,23 +174,22 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
       const ids = world.importBatches.get(importBatch) ?? new Set<number>()
       predicates.push((o) => ids.has(o.orderId))
     }
-    const { sorted, bounds } = plan<Order>(
+    const listed = listIndexed<Order>(
       {
-        OrderId: { index: world.ordersById },
-        OrderDate: { index: world.ordersByOrderDate, range: ordered },
-        ModifyDate: { index: world.ordersByModify, range: modified },
-        CreateDate: { index: world.ordersByCreate, range: created },
+        OrderId: world.ordersById,
+        OrderDate: world.ordersByOrderDate,
+        ModifyDate: world.ordersByModify,
+        CreateDate: world.ordersByCreate,
       },
-      sortBy,
+      {
+        CreateDate: [created, (o) => o.createDate],
+        ModifyDate: [modified, (o) => o.modifyDate],
+        OrderDate: [ordered, (o) => o.orderDate],
+        PaymentDate: [paid, (o) => o.paymentDate],
+      },
+      { sortBy, descending, page },
       predicates,
-      [
-        [created, (o) => o.createDate, 'CreateDate'],
-        [modified, (o) => o.modifyDate, 'ModifyDate'],
-        [ordered, (o) => o.orderDate, 'OrderDate'],
-        [paid, (o) => o.paymentDate, 'PaymentDate'],
-      ],
     )
-    const listed = listPage(sorted, bounds, predicates, descending, page)
     return envelope('orders', { items: listed.items.map(renderOrder), total: listed.total }, page)
   })
 
@@ -224,10 +286,7 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
   app.get('/shipments', async (request) => {
     const world = worldOf(request)
     const q = new QueryReader(request.query)
-    const sortBy = q.oneOf('sortBy', ['ShipDate', 'CreateDate'] as const) ?? 'CreateDate'
-    const descending = q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
-    const created = dateRange(q, 'createDate')
-    const shipped = dateRange(q, 'shipDate')
+    const dated = shipDatedQuery(q)
     const voided = dateRange(q, 'voidDate')
     const recipientName = q.string('recipientName')
     const recipientCountryCode = q.string('recipientCountryCode')
@@ -254,19 +313,12 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
     if (storeId !== undefined) predicates.push((s) => s.storeId === storeId)
     if (batchId !== undefined) predicates.push((s) => s.batchId === batchId)
     if (hasRange(voided)) predicates.push((s) => inRange(s.voidDate, voided))
-    const { sorted, bounds } = plan<Shipment>(
-      {
-        CreateDate: { index: world.shipmentsByCreate, range: created },
-        ShipDate: { index: world.shipmentsByShipDate, range: shipped },
-      },
-      sortBy,
+    const listed = listShipDated(
+      world.shipmentsByCreate,
+      world.shipmentsByShipDate,
+      { ...dated, page },
       predicates,
-      [
-        [created, (s) => s.createDate, 'CreateDate'],
-        [shipped, (s) => s.shipDate, 'ShipDate'],
-      ],
     )
-    const listed = listPage(sorted, bounds, predicates, descending, page)
     const items = listed.items.map((s) => renderShipment(s, includeItems))
     return envelope('shipments', { items, total: listed.total }, page)
   })
@@ -279,10 +331,7 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
   app.get('/fulfillments', async (request) => {
     const world = worldOf(request)
     const q = new QueryReader(request.query)
-    const sortBy = q.oneOf('sortBy', ['ShipDate', 'CreateDate'] as const) ?? 'CreateDate'
-    const descending = q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
-    const created = dateRange(q, 'createDate')
-    const shipped = dateRange(q, 'shipDate')
+    const dated = shipDatedQuery(q)
     const fulfillmentId = q.int('fulfillmentId')
     const orderId = q.int('orderId')
     const orderNumber = q.string('orderNumber')
@@ -296,19 +345,12 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
     if (orderNumber) predicates.push((f) => startsWith(f.orderNumber, orderNumber))
     if (trackingNumber) predicates.push((f) => f.trackingNumber === trackingNumber)
     if (recipientName) predicates.push((f) => contains(f.shipTo.name, recipientName))
-    const { sorted, bounds } = plan(
-      {
-        CreateDate: { index: world.fulfillmentsByCreate, range: created },
-        ShipDate: { index: world.fulfillmentsByShipDate, range: shipped },
-      },
-      sortBy,
+    const listed = listShipDated(
+      world.fulfillmentsByCreate,
+      world.fulfillmentsByShipDate,
+      { ...dated, page },
       predicates,
-      [
-        [created, (f) => f.createDate, 'CreateDate'],
-        [shipped, (f) => f.shipDate, 'ShipDate'],
-      ],
     )
-    const listed = listPage(sorted, bounds, predicates, descending, page)
     return envelope('fulfillments', { items: listed.items.map(renderFulfillment), total: listed.total }, page)
   })
 
@@ -341,18 +383,13 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
     const sku = q.string('sku')
     const name = q.string('name')
     const sortBy = q.oneOf('sortBy', ['SKU', 'ModifyDate', 'CreateDate'] as const)
-    const descending = q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
+    const descending = sortDescending(q)
     const page = paging(q)
     q.check()
     const products = world.products.filter(
       (p) => (!sku || startsWith(p.sku, sku)) && (!name || contains(p.name, name)),
     )
-    if (sortBy === 'SKU') products.sort((a, b) => a.sku.localeCompare(b.sku))
-    if (sortBy === 'ModifyDate')
-      products.sort((a, b) => a.modifyDate - b.modifyDate || a.productId - b.productId)
-    if (sortBy === 'CreateDate')
-      products.sort((a, b) => a.createDate - b.createDate || a.productId - b.productId)
-    const listed = listPage(products, [0, products.length], [], descending, page)
+    const listed = listSorted(products, sortBy && PRODUCT_ORDER[sortBy], descending, page)
     return envelope('products', { items: listed.items.map(renderProduct), total: listed.total }, page)
   })
 
@@ -363,7 +400,7 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
     const countryCode = q.string('countryCode')
     const marketplaceId = q.int('marketplaceId')
     const sortBy = q.oneOf('sortBy', ['Name', 'ModifyDate', 'CreateDate'] as const)
-    const descending = q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
+    const descending = sortDescending(q)
     const page = paging(q)
     q.check()
     const customers = world.customers.filter(
@@ -372,11 +409,7 @@ export function registerApiRoutes(app: FastifyInstance, worldOf: (request: Fasti
         (!countryCode || c.address.country?.toLowerCase() === countryCode.toLowerCase()) &&
         (marketplaceId === undefined || c.marketplaceId === marketplaceId),
     )
-    if (sortBy === 'Name')
-      customers.sort((a, b) => a.name.localeCompare(b.name) || a.customerId - b.customerId)
-    if (sortBy === 'ModifyDate')
-      customers.sort((a, b) => a.modifyDate - b.modifyDate || a.customerId - b.customerId)
-    const listed = listPage(customers, [0, customers.length], [], descending, page)
+    const listed = listSorted(customers, sortBy && CUSTOMER_ORDER[sortBy], descending, page)
     return envelope('customers', { items: listed.items.map(renderCustomer), total: listed.total }, page)
   })
 

@@ -1,21 +1,21 @@
 /** `shiprelay sim shipstation`: runs the simulator until interrupted. */
 import { readFileSync } from 'node:fs'
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { z } from 'zod'
+import {
+  addFaultOptions,
+  addSimCommand,
+  closeOnSignal,
+  defined,
+  type FaultFlags,
+  faultFlags,
+  int,
+  rate,
+} from '../common/cli-options.js'
 import { accountSchema, type SimulatorOptions } from './options.js'
 import { startShipStationSimulator } from './server.js'
 
-const int = (value: string) => {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer')
-  return Number(value)
-}
-const rate = (value: string) => {
-  const n = Number(value)
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1')
-  return n
-}
-
-interface Flags {
+interface Flags extends FaultFlags {
   port: number
   host: string
   apiKey: string
@@ -29,13 +29,6 @@ interface Flags {
   rateWindowMs: number
   startAt?: string
   publicUrl?: string
-  errorRate?: number
-  errorStatus?: number
-  latencyMs?: number
-  burst429?: number
-  truncateRate?: number
-  malformedRate?: number
-  dropRate?: number
   webhookDelayMs?: number
   webhookDropRate?: number
   webhookDuplicateRate?: number
@@ -43,8 +36,6 @@ interface Flags {
 
 /** Turns CLI flags into simulator options (exported for tests). */
 export function optionsFromFlags(flags: Flags): SimulatorOptions {
-  const defined = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
   let accounts: SimulatorOptions['accounts']
   if (flags.accounts)
     accounts = z.array(accountSchema).parse(JSON.parse(readFileSync(flags.accounts, 'utf8')))
@@ -67,15 +58,7 @@ export function optionsFromFlags(flags: Flags): SimulatorOptions {
     rateLimit: flags.rateLimit,
     rateWindowMs: flags.rateWindowMs,
     ...defined({ stores: flags.stores, accounts, startAt: flags.startAt, publicUrl: flags.publicUrl }),
-    faults: defined({
-      errorRate: flags.errorRate,
-      errorStatus: flags.errorStatus,
-      latencyMs: flags.latencyMs,
-      burst429: flags.burst429,
-      truncateRate: flags.truncateRate,
-      malformedRate: flags.malformedRate,
-      dropRate: flags.dropRate,
-    }),
+    faults: faultFlags(flags),
     webhooks: defined({
       delayMs: flags.webhookDelayMs,
       dropRate: flags.webhookDropRate,
@@ -86,12 +69,8 @@ export function optionsFromFlags(flags: Flags): SimulatorOptions {
 
 /** Adds `shipstation` under the `sim` command of `program`. */
 export function registerShipStationSim(program: Command): void {
-  const sim = program.commands.find((c) => c.name() === 'sim') ?? program.command('sim')
-  sim
-    .command('shipstation')
-    .description('run the ShipStation V1 API simulator (see docs/simulators/shipstation.md)')
-    .option('--port <n>', 'port to listen on (0 = any free port)', int, 4010)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+  const description = 'run the ShipStation V1 API simulator (see docs/simulators/shipstation.md)'
+  const command = addSimCommand(program, 'shipstation', description, 4010)
     .option('--api-key <key>', 'API key of the account', 'ShipStation')
     .option('--api-secret <secret>', 'API secret of the account', 'Rocks')
     .option('--seed <n>', 'seed of the generated world', int, 1)
@@ -103,13 +82,12 @@ export function registerShipStationSim(program: Command): void {
     .option('--rate-window-ms <n>', 'rate-limit window length', int, 60_000)
     .option('--start-at <iso>', 'simulated start time (ISO with offset), for reproducible dates')
     .option('--public-url <url>', 'base URL used in webhook resource_urls')
-    .option('--error-rate <p>', 'fraction of requests answered 500', rate)
-    .option('--error-status <n>', 'status of injected errors', int)
-    .option('--latency-ms <n>', 'latency added to each request', int)
-    .option('--burst-429 <n>', 'answer the next N requests with 429', int)
-    .option('--truncate-rate <p>', 'fraction of bodies cut in half', rate)
-    .option('--malformed-rate <p>', 'fraction of bodies replaced by non-JSON', rate)
-    .option('--drop-rate <p>', 'fraction of connections dropped', rate)
+  addFaultOptions(command, {
+    errorRate: 'fraction of requests answered 500',
+    truncateRate: 'fraction of bodies cut in half',
+    malformedRate: 'fraction of bodies replaced by non-JSON',
+    dropRate: 'fraction of connections dropped',
+  })
     .option('--webhook-delay-ms <n>', 'delay before each webhook delivery', int)
     .option('--webhook-drop-rate <p>', 'fraction of webhooks never sent', rate)
     .option('--webhook-duplicate-rate <p>', 'fraction of webhooks sent twice', rate)
@@ -120,8 +98,6 @@ export function registerShipStationSim(program: Command): void {
       console.log(
         `ShipStation simulator on ${simulator.url}: ${simulator.worlds.length} account(s), ${orders} orders, ready in ${Date.now() - started} ms`,
       )
-      const stop = () => void simulator.close().then(() => process.exit(0))
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+      closeOnSignal(simulator)
     })
 }

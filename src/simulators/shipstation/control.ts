@@ -6,24 +6,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { formatPacific7, parsePacific } from '../../lib/pacific-time.js'
-import { type Faults, faultSettingsSchema } from '../common/faults.js'
-import type { SimClock } from '../common/sim-clock.js'
+import { faultSettingsSchema } from '../common/faults.js'
 import { ApiError } from './errors.js'
 import { ORDER_STATUSES, type OrderStatus } from './model.js'
 import { renderFulfillment, renderOrder, renderShipment } from './render.js'
-import type { SimulatorStats } from './server.js'
-import { type WebhookDispatcher, webhookKnobsSchema } from './webhooks.js'
+import type { ShipStationSimulator } from './server.js'
+import { webhookKnobsSchema } from './webhooks.js'
 import { UnreadableBody } from './wire.js'
-import type { World } from './world.js'
 
-export interface ControlContext {
-  worlds: readonly World[]
-  account(apiKey: string): World
-  clock: SimClock
-  faults: Faults
-  webhooks: WebhookDispatcher
-  stats(): SimulatorStats
-}
+/** The parts of the running simulator that the control routes drive. */
+export type ControlContext = Pick<
+  ShipStationSimulator,
+  'worlds' | 'account' | 'clock' | 'faults' | 'webhooks' | 'stats'
+>
 
 /** An instant given as epoch ms or as naive Pacific text ("2024-11-03 01:30:00"). */
 const instant = z

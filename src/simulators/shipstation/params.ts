@@ -87,6 +87,11 @@ export function dateRange(q: QueryReader, prefix: string): { from?: number; to?:
   return { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }
 }
 
+/** `sortDir=DESC`; anything else that binds sorts ascending. */
+export function sortDescending(q: QueryReader): boolean {
+  return q.oneOf('sortDir', ['ASC', 'DESC'] as const) === 'DESC'
+}
+
 export interface Paging {
   page: number
   pageSize: number

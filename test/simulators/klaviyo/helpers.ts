@@ -9,6 +9,7 @@ import {
   type KlaviyoSimulatorOptions,
   startKlaviyoSimulator,
 } from '../../../src/simulators/klaviyo/index.js'
+import { jsonOrUndefined } from '../common/json-text.js'
 
 export const REVISION = '2026-07-15'
 export const KEY = 'pk_test'
@@ -57,13 +58,7 @@ export async function call(
           : JSON.stringify(body),
   })
   const text = await response.text()
-  let json: Json
-  try {
-    json = text === '' ? undefined : JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, headers: response.headers, text, json }
+  return { status: response.status, headers: response.headers, text, json: jsonOrUndefined(text) }
 }
 
 export const post = (sim: KlaviyoSimulator, path: string, body: unknown, headers?: Record<string, string>) =>

@@ -5,6 +5,7 @@ import {
   type SimulatorOptions,
   startShipStationSimulator,
 } from '../../../src/simulators/shipstation/index.js'
+import { jsonOrUndefined } from '../common/json-text.js'
 
 export const KEY = 'test-key'
 export const SECRET = 'test-secret'
@@ -58,13 +59,7 @@ export async function api(
     ...(init.rawBody !== undefined && { body: init.rawBody }),
   })
   const text = await response.text()
-  let body: unknown
-  try {
-    body = text === '' ? undefined : JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  return { status: response.status, headers: response.headers, text, body }
+  return { status: response.status, headers: response.headers, text, body: jsonOrUndefined(text) }
 }
 
 /** A /_sim control call (JSON in, JSON out). */
