@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerCheckCommand } from './commands/check.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerEventsCommand } from './commands/events.js'
+import { registerReconcileCommand } from './commands/reconcile.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
 import { registerStatusCommand } from './commands/status.js'
@@ -20,6 +21,7 @@ registerRunCommand(program)
 registerStatusCommand(program)
 registerEventsCommand(program)
 registerCheckCommand(program)
+registerReconcileCommand(program)
 registerDemoCommand(program)
 registerWebhooksCommand(program)
 registerSimCommands(program)

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Logger } from '../lib/logger.js'
+import { ReconcileInputError, reconcile } from '../reconcile/reconcile.js'
 import type { Relay } from '../runtime/relay.js'
 import type { WebhookInbox } from '../runtime/webhook-inbox.js'
 import { listAccountStates } from '../store/account-state.js'
@@ -50,6 +51,31 @@ export function buildServer({ relay, inbox, logger, webhookTokens }: ServerDeps)
   app.get('/metrics', async (_request, reply) => {
     const body = await relay.metrics.registry.metrics()
     return reply.type(relay.metrics.registry.contentType).send(body)
+  })
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/api/reconcile', async (request, reply) => {
+    const q = request.query
+    const account = q.account
+      ? relay.account(q.account)
+      : relay.accounts.length === 1
+        ? relay.accounts[0]
+        : undefined
+    if (!account) return reply.code(400).send({ error: 'account: name one of the configured accounts' })
+    const tz =
+      q.tz ?? relay.config.accounts.find((a) => a.id === account.id)?.timeZone ?? 'America/Los_Angeles'
+    if (!q.from || !q.to) return reply.code(400).send({ error: 'from and to are required (yyyy-MM-dd)' })
+    try {
+      return await reconcile(relay.store.db, account.client, {
+        accountId: account.id,
+        from: q.from,
+        to: q.to,
+        timeZone: tz,
+        destinationIds: relay.destinations.map((d) => d.id),
+      })
+    } catch (error) {
+      if (error instanceof ReconcileInputError) return reply.code(400).send({ error: error.message })
+      throw error
+    }
   })
 
   registerWebhookRoute(app, relay, inbox, webhookTokens, logger)

@@ -166,6 +166,20 @@ describe('ShipStation webhooks', () => {
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200)
   })
 
+  it('serves the reconciliation as JSON, with 400 for bad input', async () => {
+    const ok = await fetch(`${service.url}/api/reconcile?from=2026-01-01&to=2026-01-03&tz=UTC`)
+    expect(ok.status).toBe(200)
+    const report = (await ok.json()) as { days: { day: string }[]; timeZone: string }
+    expect(report.days.map((d) => d.day)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03'])
+    expect(report.timeZone).toBe('UTC')
+    const bad = await fetch(`${service.url}/api/reconcile?from=2026-01-05&to=2026-01-01`)
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toEqual({ error: '--to is before --from' })
+    expect(
+      (await fetch(`${service.url}/api/reconcile?account=nobody&from=2026-01-01&to=2026-01-01`)).status,
+    ).toBe(400)
+  })
+
   it('exposes health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200)
     const metrics = await (await fetch(`${service.url}/metrics`)).text()
