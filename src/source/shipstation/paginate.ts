@@ -11,7 +11,9 @@
  * keyset query would return the same page forever. That second is then read as a closed window
  * [S, S+1s] page by page. In a closed window in the past records can only leave (a modification moves
  * them to now), never join, and a leave shows as a smaller `total`; then the group is read again from
- * page 1. The ones that left are read later at their new time.
+ * page 1. The ones that left are read later at their new time. While S is still the current second, a
+ * record modified again stays in the window but moves to its end, and the records after its old place
+ * move up a page: that shows as a record handed over twice, and the group is read again as well.
  *
  * Windows are at most 90 days long (integrators report trouble with longer ranges); a range up to one
  * day longer is read as one window.
@@ -107,6 +109,7 @@ async function* readOneSecond<S extends z.ZodType>(
 ): AsyncGenerator<StreamPage<z.infer<S>>> {
   let page = 1
   let total: number | undefined
+  const handedOver = new Set<number>()
   for (;;) {
     const result = await client.getPage(
       stream.path,
@@ -122,13 +125,18 @@ async function* readOneSecond<S extends z.ZodType>(
       },
       signal,
     )
-    if (total !== undefined && result.total < total) {
-      // Records left the group while we paged, so later pages moved up: read it again.
+    if (
+      total !== undefined &&
+      (result.total < total || result.records.some((r) => handedOver.has(stream.id(r))))
+    ) {
+      // Records left the group or moved to its end while we paged, so later pages moved up: read it again.
       total = undefined
       page = 1
+      handedOver.clear()
       continue
     }
     total = result.total
+    for (const record of result.records) handedOver.add(stream.id(record))
     yield { records: result.records, resumeFrom: start, remaining: result.total - (page - 1) * pageSize }
     if (result.records.length < pageSize || page >= result.pages) return
     page++
