@@ -11,7 +11,7 @@ import { parseConfig } from '../../config/load.js'
 import { redactorFor } from '../../config/secrets.js'
 import { parseDuration } from '../../lib/duration.js'
 import { createLogger } from '../../lib/logger.js'
-import { Relay } from '../../runtime/relay.js'
+import { startService } from '../../runtime/service.js'
 import { startKlaviyoSimulator } from '../../simulators/klaviyo/index.js'
 import { startShipStationSimulator } from '../../simulators/shipstation/index.js'
 import { runCommand, UserError } from '../context.js'
@@ -75,6 +75,7 @@ async function demo(opts: DemoOptions): Promise<number> {
   const yaml = `# Written by \`shiprelay demo\`: both APIs are local simulators.
 database: sqlite:${join(dir, 'shiprelay.db')}
 log: { level: warn }
+server: { port: 0 }
 accounts:
   - id: demo
     shipstation:
@@ -96,11 +97,12 @@ destinations:
     redactor: redactorFor(config),
     destination: pino.destination(2),
   })
-  const relay = await Relay.open(config, { logger })
+  const service = await startService(config, { logger })
   const out = (line: string) => process.stdout.write(`${line}\n`)
   out(`shiprelay demo
   ShipStation simulator  ${ss.url}  (key demo-key / secret demo-secret, ${orders} orders over 90 days)
   Klaviyo simulator      ${kl.url}  (events: ${kl.url}/_sim/events, daily counts: ${kl.url}/_sim/counts?tz=America/New_York)
+  shiprelay              ${service.url}/metrics, ${service.url}/readyz
   config                 ${configPath}
   status                 npm run shiprelay -- status -c ${configPath}
   events                 npm run shiprelay -- events -c ${configPath}
@@ -127,11 +129,10 @@ in the simulated ShipStation arrives as a live event within seconds. Ctrl-C stop
     )
   }, 5000)
   try {
-    await relay.run(stop.signal)
+    await service.run(stop.signal)
   } finally {
     clearInterval(changes)
     clearInterval(tick)
-    await relay.close()
     await Promise.all([ss.close(), kl.close()])
   }
   out(`demo stopped; the database stays in ${dir} for \`shiprelay status -c ${configPath}\``)
