@@ -30,6 +30,13 @@ export const simulatorOptionsSchema = z
     stores: z.number().int().min(1).max(8).optional(),
     rateLimit: z.number().int().min(1).default(40),
     rateWindowMs: z.number().int().min(1).default(60_000),
+    /**
+     * X-Rate-Limit-Reset is the time left in the window rounded up to this many milliseconds, sent in
+     * seconds. ShipStation sends whole seconds (1000). A benchmark that scales the window down scales
+     * this with it (a 600-ms window: 10), so the header keeps its real-world precision; fractional
+     * values are then a bench-only deviation from the real header.
+     */
+    rateResetResolutionMs: z.number().int().min(1).max(1000).default(1000),
     /** Start of the simulated clock (epoch ms or ISO text); the world is generated relative to it. */
     startAt: z.union([z.number(), z.iso.datetime({ offset: true })]).optional(),
     faults: faultSettingsSchema.partial().optional(),

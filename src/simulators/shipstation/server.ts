@@ -71,6 +71,7 @@ export async function startShipStationSimulator(input: SimulatorOptions = {}): P
 
   // Windows run on real time: a frozen simulated clock must not freeze a client's back-off.
   const limiter = new FixedWindowLimiter(options.rateLimit, options.rateWindowMs)
+  const resolution = options.rateResetResolutionMs
   const faults = new Faults()
   faults.set(options.faults ?? {})
   let baseUrl = ''
@@ -100,7 +101,7 @@ export async function startShipStationSimulator(input: SimulatorOptions = {}): P
     )
     reply.header('X-Rate-Limit-Limit', String(window.limit))
     reply.header('X-Rate-Limit-Remaining', String(window.remaining))
-    reply.header('X-Rate-Limit-Reset', String(Math.ceil(window.resetMs / 1000)))
+    reply.header('X-Rate-Limit-Reset', String((Math.ceil(window.resetMs / resolution) * resolution) / 1000))
     if (!authorised) return reply.code(401).send(UNAUTHORIZED_BODY)
     if (!window.allowed) return reply.code(429).send(TOO_MANY_REQUESTS_BODY)
     worldOfRequest.set(request, account.world)

@@ -132,4 +132,16 @@ describe('fixed-window rate limit (reference §3)', () => {
       await sim.close()
     }
   })
+
+  it('sends Reset at a finer resolution when a scaled-down window asks for it', async () => {
+    const sim = await start({ orders: 0, rateLimit: 40, rateWindowMs: 600, rateResetResolutionMs: 10 })
+    try {
+      const reset = Number((await api(sim, '/carriers')).headers.get('x-rate-limit-reset'))
+      expect(reset).toBeGreaterThan(0)
+      expect(reset).toBeLessThanOrEqual(0.6)
+      expect(Math.round(reset * 1000) % 10).toBe(0)
+    } finally {
+      await sim.close()
+    }
+  })
 })
