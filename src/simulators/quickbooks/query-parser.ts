@@ -28,11 +28,11 @@ export interface Query {
   maxResults?: number
 }
 
-type TokenKind = 'identifier' | 'string' | 'number' | 'symbol' | 'eof'
+type TokenKind = 'identifier' | 'string' | 'number' | 'symbol' | 'eof' | 'invalid'
 
 interface Token {
   kind: TokenKind
-  /** Text as written (strings without quotes and escapes). */
+  /** Text as written (strings without quotes and escapes); for `invalid`, the lexical error. */
   text: string
   column: number
 }
@@ -56,10 +56,9 @@ const KEYWORDS = new Set([
   'iterator',
 ])
 
-function lexicalError(column: number, char: string, after: string): never {
-  throw queryParseError(
-    `Invalid content. Lexical error at line 1, column ${column}.  Encountered: ${JSON.stringify(char)} (${char.codePointAt(0)}), after : ${JSON.stringify(after)}`,
-  )
+function lexicalError(column: number, char: string, after: string): Token {
+  const text = `Invalid content. Lexical error at line 1, column ${column}.  Encountered: ${JSON.stringify(char)} (${char.codePointAt(0)}), after : ${JSON.stringify(after)}`
+  return { kind: 'invalid', text, column }
 }
 
 function tokenize(text: string): Token[] {
@@ -82,7 +81,10 @@ function tokenize(text: string): Token[] {
       let value = ''
       i++
       for (;;) {
-        if (i >= text.length) lexicalError(i + 1, '<EOF>', `'${value}`)
+        if (i >= text.length) {
+          tokens.push(lexicalError(i + 1, '<EOF>', `'${value}`))
+          return tokens
+        }
         const d = text[i]!
         if (d === '\\' && i + 1 < text.length) {
           value += text[i + 1]
@@ -104,7 +106,9 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: 'symbol', text: c, column })
       i++
     } else {
-      lexicalError(column, c, '')
+      // Like JavaCC, the parser meets a lexical error only when it gets there.
+      tokens.push(lexicalError(column, c, ''))
+      return tokens
     }
   }
   tokens.push({ kind: 'eof', text: '', column: text.length + 1 })
@@ -116,9 +120,13 @@ const describe = (token: Token): string => {
   if (token.kind === 'identifier' && KEYWORDS.has(token.text.toLowerCase())) {
     return `" "${token.text.toLowerCase()}" "${token.text} ""`
   }
-  const kind = { identifier: 'IDENTIFIER', string: 'STRING_LITERAL', number: 'INTEGER_LITERAL', symbol: '' }[
-    token.kind
-  ]
+  const kind = {
+    identifier: 'IDENTIFIER',
+    string: 'STRING_LITERAL',
+    number: 'INTEGER_LITERAL',
+    symbol: '',
+    invalid: '',
+  }[token.kind]
   return kind === '' ? `" "${token.text}" "${token.text} ""` : `" <${kind}> "${token.text} ""`
 }
 
@@ -133,6 +141,7 @@ class Parser {
 
   #fail(expected: string[]): never {
     const token = this.#token
+    if (token.kind === 'invalid') throw queryParseError(token.text)
     const list = expected.map((e) => `    ${e} ...\n`).join('')
     const head = expected.length === 1 ? 'Was expecting:' : 'Was expecting one of:'
     throw queryParseError(
@@ -237,7 +246,6 @@ class Parser {
     }
     this.#keyword('from')
     const query: Query = { count, entity: this.#identifier(), where: [], orderBy: [] }
-    const tail = ['<EOF>', '"orderby"', '"order"', '"startposition"', '"maxresults"']
     if (this.#acceptKeyword('where')) {
       query.where.push(this.#condition())
       for (;;) {
@@ -266,8 +274,23 @@ class Parser {
         query.maxResults = this.#integer()
       } else break
     }
-    if (this.#token.kind !== 'eof')
-      this.#fail(query.where.length > 0 ? ['<EOF>', '<AND>', ...tail.slice(1)] : tail)
+    if (this.#token.kind !== 'eof') {
+      // The list of the node-quickbooks capture.
+      this.#fail(
+        query.where.length > 0
+          ? [
+              '<EOF>',
+              '<AND>',
+              '"iterator"',
+              '"maxresults"',
+              '<OR>',
+              '"order"',
+              '"orderby"',
+              '"startposition"',
+            ]
+          : ['<EOF>', '"iterator"', '"maxresults"', '"order"', '"orderby"', '"startposition"', '"where"'],
+      )
+    }
     return query
   }
 }

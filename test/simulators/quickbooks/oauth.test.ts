@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { startQuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
-import { type Answer, CLIENT, Client, REALM, useSimulator } from './helpers.js'
+import { type Answer, CLIENT, Client, type Json, REALM, useSimulator } from './helpers.js'
 
 const client = useSimulator({
   clients: [
@@ -224,7 +224,7 @@ describe('refresh rotation', () => {
         body: `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`,
       })
       expect(answer.status).toBe(400)
-      expect((await answer.json()).error).toBe('invalid_grant')
+      expect(((await answer.json()) as Json).error).toBe('invalid_grant')
     } finally {
       await sim.close()
     }
@@ -241,7 +241,7 @@ describe('refresh rotation', () => {
             headers: { authorization: basic(), 'content-type': 'application/x-www-form-urlencoded' },
             body: `grant_type=refresh_token&refresh_token=${token}`,
           })
-        ).json()
+        ).json() as Promise<Json>
       expect((await refreshOnce(first.refresh_token)).refresh_token).toBe(first.refresh_token)
       sim.clock.advance(HOUR)
       expect((await refreshOnce(first.refresh_token)).refresh_token).not.toBe(first.refresh_token)
