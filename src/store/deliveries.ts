@@ -28,7 +28,11 @@ export async function dueDeliveries(
     .orderBy('deliveries.event_seq')
     .limit(limit)
     .execute()
-  return rows.map((r) => ({ event: JSON.parse(r.payload) as OrderEvent, attempts: r.attempts, loggedAt: Number(r.created_at) }))
+  return rows.map((r) => ({
+    event: JSON.parse(r.payload) as OrderEvent,
+    attempts: r.attempts,
+    loggedAt: Number(r.created_at),
+  }))
 }
 
 /** Earliest time a pending delivery is due, or undefined when none is pending. */

@@ -103,7 +103,8 @@ export async function runSyncCycle(options: AccountSyncOptions): Promise<CycleRe
     }
     const streams = options.streams ?? ['shipments', 'fulfillments', 'orders']
     if (streams.includes('shipments')) result.shipping += await syncShipping(options, state, 'shipments')
-    if (streams.includes('fulfillments')) result.shipping += await syncShipping(options, state, 'fulfillments')
+    if (streams.includes('fulfillments'))
+      result.shipping += await syncShipping(options, state, 'fulfillments')
     if (streams.includes('orders')) {
       const { orders, events } = await syncOrders(options, state)
       result.orders = orders

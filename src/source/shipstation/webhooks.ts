@@ -19,7 +19,10 @@ const NAME_PREFIX = 'shiprelay'
  * rotates it too.
  */
 export function webhookToken(accountId: string, apiSecret: string): string {
-  return createHmac('sha256', apiSecret).update(`shiprelay-webhook:${accountId}`).digest('base64url').slice(0, 32)
+  return createHmac('sha256', apiSecret)
+    .update(`shiprelay-webhook:${accountId}`)
+    .digest('base64url')
+    .slice(0, 32)
 }
 
 export function receiverPath(accountId: string, token: string): string {
@@ -37,7 +40,10 @@ const listedHookSchema = z.object({
 export type ListedWebhook = z.infer<typeof listedHookSchema>
 
 // https://www.shipstation.com/docs/api/webhooks/list/
-export async function listWebhooks(client: ShipStationClient, signal?: AbortSignal): Promise<ListedWebhook[]> {
+export async function listWebhooks(
+  client: ShipStationClient,
+  signal?: AbortSignal,
+): Promise<ListedWebhook[]> {
   const body = await client.getJson('/webhooks', {}, signal)
   const parsed = z.object({ webhooks: z.array(z.unknown()) }).safeParse(body)
   if (!parsed.success) throw new Error('ShipStation /webhooks: response is not a {webhooks: [...]} list')
@@ -66,7 +72,11 @@ export interface WebhookPlan {
  * keep one correct hook per event, remove duplicates, hooks at an old URL and hooks for events no
  * longer needed, create what is missing. Hooks of other apps are never touched.
  */
-export function planWebhooks(existing: readonly ListedWebhook[], accountId: string, targetUrl: string): WebhookPlan {
+export function planWebhooks(
+  existing: readonly ListedWebhook[],
+  accountId: string,
+  targetUrl: string,
+): WebhookPlan {
   const plan: WebhookPlan = { keep: [], remove: [], create: [] }
   const ours = existing.filter((h) => isOurs(h, accountId))
   for (const event of WEBHOOK_EVENTS) {
@@ -101,7 +111,11 @@ export async function ensureWebhooks(
 }
 
 // https://www.shipstation.com/docs/api/webhooks/unsubscribe/
-export async function removeWebhook(client: ShipStationClient, webhookId: number, signal?: AbortSignal): Promise<void> {
+export async function removeWebhook(
+  client: ShipStationClient,
+  webhookId: number,
+  signal?: AbortSignal,
+): Promise<void> {
   await client.request('DELETE', `/webhooks/${webhookId}`, {}, undefined, signal)
 }
 
@@ -121,7 +135,12 @@ export function resourceUrlProblem(resourceUrl: string, baseUrl: string): string
   const base = new URL(baseUrl)
   const shard = /^ssapi\d*\.shipstation\.com$/
   const sameOrigin = url.origin === base.origin
-  const shardOfBase = url.protocol === 'https:' && base.protocol === 'https:' && shard.test(url.hostname) && shard.test(base.hostname) && url.port === ''
+  const shardOfBase =
+    url.protocol === 'https:' &&
+    base.protocol === 'https:' &&
+    shard.test(url.hostname) &&
+    shard.test(base.hostname) &&
+    url.port === ''
   if (!sameOrigin && !shardOfBase) return "resource_url is not on the account's ShipStation host"
   if (url.username || url.password) return 'resource_url must not carry credentials'
   if (!['/orders', '/shipments', '/fulfillments'].includes(url.pathname.replace(/\/+$/, '').toLowerCase())) {
