@@ -131,7 +131,7 @@ function serve(deps: ApiRouteDeps, request: FastifyRequest, work: (ctx: ApiConte
     const ctx = deps.gate.context(request)
     const zone = ctx.realm.company.settings.timezone
     const time = () => envelopeTime(deps.now(), zone)
-    const fingerprint = `${request.method} ${request.url.split('?')[0]} ${JSON.stringify(request.body ?? null)}`
+    const fingerprint = `${request.method} ${request.url.split('?')[0]} ${bodyText(request.body)}`
     if (ctx.requestId !== undefined) {
       const stored = deps.replay.get(ctx.realmId, ctx.requestId)
       if (stored) {
@@ -158,6 +158,15 @@ function serve(deps: ApiRouteDeps, request: FastifyRequest, work: (ctx: ApiConte
     }
     if (deps.faults.loseResponse(request)) return reply.hijack()
     return send(reply, status, payload)
+  }
+}
+
+/** The body as text for the requestid fingerprint; a body too deep to serialize counts as one value. */
+function bodyText(body: unknown): string {
+  try {
+    return JSON.stringify(body ?? null)
+  } catch {
+    return '(unserializable)'
   }
 }
 

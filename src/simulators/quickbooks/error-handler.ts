@@ -33,10 +33,14 @@ export function zoneOf(realms: ReadonlyMap<string, Realm>, request: FastifyReque
   return (realmId && realms.get(realmId)?.company.settings.timezone) || DEFAULT_ZONE
 }
 
+/** Answers errors Fastify raises before routing (a path with bad percent-encoding). */
+export type FrameworkErrorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply) => void
+
+/** Installs the error and not-found handlers; returns the handler for Fastify's `frameworkErrors`. */
 export function installErrorHandling(
   app: FastifyInstance,
   deps: { realms: ReadonlyMap<string, Realm>; now: () => number; counter: ErrorCounter },
-): void {
+): FrameworkErrorHandler {
   const json = (reply: FastifyReply, status: number, body: unknown) =>
     reply.code(status).header('content-type', JSON_TYPE).send(JSON.stringify(body))
   const fault = (request: FastifyRequest, reply: FastifyReply, error: QboFault) =>
@@ -79,13 +83,21 @@ export function installErrorHandling(
     if (surfaceOf(request.url) === 'control') {
       return json(reply, 404, { error: `no control route ${request.method} ${request.url.split('?')[0]}` })
     }
-    const path = request.url.split('?')[0] ?? ''
-    const full = `${request.protocol}://${request.host}${request.url}`
-    const notFound = unsupportedOperation(
-      `Could not find resource for relative : ${path} of full path: ${full}`,
-    )
-    return fault(request, reply, new QboFault(notFound.errors, notFound.type, 404))
+    return fault(request, reply, notFound(request, 404))
   })
+
+  return (_error, request, reply) => {
+    if (surfaceOf(request.url) === 'api') fault(request, reply, notFound(request, 400))
+    else json(reply, 400, { error: 'invalid_request', error_description: 'malformed URL' })
+  }
+}
+
+/** An unknown resource (reference §9: 404 unknown URL), in the Fault shape of an unsupported operation. */
+function notFound(request: FastifyRequest, status: number): QboFault {
+  const path = request.url.split('?')[0] ?? ''
+  const full = `${request.protocol}://${request.host}${request.url}`
+  const fault = unsupportedOperation(`Could not find resource for relative : ${path} of full path: ${full}`)
+  return new QboFault(fault.errors, fault.type, status)
 }
 
 function statusOf(error: unknown): number {

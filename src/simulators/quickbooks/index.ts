@@ -13,7 +13,12 @@ import { SimClock } from '../common/sim-clock.js'
 import { JSON_TYPE, registerApiRoutes } from './api-routes.js'
 import { installBodyParsing, MAX_BODY_BYTES } from './body.js'
 import { Company } from './company.js'
-import { type ErrorCounter, installErrorHandling, zoneOf } from './error-handler.js'
+import {
+  type ErrorCounter,
+  type FrameworkErrorHandler,
+  installErrorHandling,
+  zoneOf,
+} from './error-handler.js'
 import { faultBody, systemFault, throttled } from './errors.js'
 import { type QuickBooksFaultCounts, QuickBooksFaults } from './faults.js'
 import { Gate } from './gate.js'
@@ -148,12 +153,15 @@ export async function startQuickBooksSimulator(
     }
   }
 
+  let onFrameworkError: FrameworkErrorHandler = () => {}
   const app = Fastify({
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
     exposeHeadRoutes: false,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A path with bad percent-encoding never reaches the router; still a Fault, not Fastify's body.
+    frameworkErrors: (error, request, reply) => onFrameworkError(error, request, reply),
   })
   installBodyParsing(app)
   // Hook order matters: log everything, then the gate (auth, throttle), then the shared fault knobs.
@@ -186,7 +194,7 @@ export async function startQuickBooksSimulator(
       return reply.code(429).header('content-type', JSON_TYPE).send(JSON.stringify(body))
     },
   })
-  installErrorHandling(app, { realms, now, counter })
+  onFrameworkError = installErrorHandling(app, { realms, now, counter })
   registerApiRoutes(app, {
     gate,
     log,

@@ -92,7 +92,15 @@ export function parseEntity<S extends z.ZodType>(schema: S, body: unknown, entit
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new QboFault([unsupportedProperty('failed to parse json object; a property')])
   }
-  const result = schema.safeParse(stripNulls(body), { reportInput: true })
+  let result: z.ZodSafeParseResult<z.output<S>>
+  try {
+    result = schema.safeParse(stripNulls(body), { reportInput: true })
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack is garbage like any other.
+    if (error instanceof RangeError)
+      throw new QboFault([unsupportedProperty('failed to parse json object; a property')])
+    throw error
+  }
   if (result.success) return result.data
   const errors = new Map<string, FaultError>()
   for (const issue of result.error.issues) {
