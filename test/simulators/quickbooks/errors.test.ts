@@ -177,7 +177,11 @@ describe('2050 length', () => {
     expect((await client().post('salesreceipt', salesReceipt('1234567890-1234567890'))).status).toBe(200)
   })
 
-  it('nested fields name their path; several at once are all reported', async () => {
+  it('nested fields name their path; several at once are all reported, as in the multi-error capture', async () => {
+    // The capture: one Fault, several Errors, each with its own code, element, Message and Detail.
+    const xml: string = fixture('faults/multi-error-validation-ruby.xml.json').body_xml
+    const captured = [...xml.matchAll(/<Error code="(\d+)" element="(\w+)">/g)].map((m) => m[1])
+    expect(captured).toEqual(['2050', '2080'])
     const answer = await client().post(
       'salesreceipt',
       salesReceipt('x'.repeat(30), {
@@ -185,6 +189,10 @@ describe('2050 length', () => {
         PaymentRefNum: 'p'.repeat(22),
       }),
     )
+    for (const error of answer.body.Fault.Error) {
+      expect(Object.keys(error).sort()).toEqual(['Detail', 'Message', 'code', 'element'])
+      expect(error.code).toBe(captured[0])
+    }
     expect(answer.body.Fault.Error.map((e: Json) => e.element)).toEqual([
       'DocNumber',
       'CustomerMemo.value',

@@ -61,7 +61,6 @@ describe('shared knobs', () => {
   })
 
   it('the same fault seed fails the same requests', async () => {
-    client().sim.limits.set({ perSecond: 1000 })
     const run = async () => {
       client().sim.faults.set({ errorRate: 0.5, seed: 42 })
       const statuses: number[] = []

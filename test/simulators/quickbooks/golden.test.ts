@@ -322,6 +322,17 @@ describe('entities', () => {
     expect(Object.keys(answer.body)).toEqual(['BatchItemResponse', 'time'])
   })
 
+  it('a batch query item carries QueryResponse like the Java SDK batch test', async () => {
+    const sample = fixture('batch/batch-response-java-sdk.json').body.BatchItemResponse
+    const query = sample.find((item: Json) => item.QueryResponse)
+    const answer = await client().post('batch', {
+      BatchItemRequest: [{ bId: '13', Query: "select * from Customer where DisplayName = 'Ana Ruiz'" }],
+    })
+    const [item] = answer.body.BatchItemResponse
+    expect(Object.keys(item).sort()).toEqual(Object.keys(query).sort())
+    expectStructureWithin(item, query)
+  })
+
   it('a deleted invoice echoes Id, status Deleted and domain (ruby capture)', async () => {
     const created = await client().create('Invoice', invoiceBody())
     const answer = await client().post('invoice?operation=delete', {

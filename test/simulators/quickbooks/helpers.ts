@@ -119,12 +119,17 @@ export class Client {
   }
 }
 
-/** Starts one simulator for the file; before each test: reset, no faults, default limits, a new token. */
+/**
+ * Starts one simulator for the file; before each test: reset, no faults, the file's limits, a new token.
+ * Unless the file sets limits, they are generous: a fast machine must not trip QBO's 10 requests a
+ * second in a test that is about something else.
+ */
 export function useSimulator(options: QuickBooksSimulatorOptions = {}): () => Client {
   let client: Client | undefined
   let limits: ReturnType<QuickBooksSimulator['limits']['get']>
   beforeAll(async () => {
-    client = new Client(await startQuickBooksSimulator(options))
+    const generous = { perSecond: 100_000, perMinute: 1_000_000, concurrent: 1000 }
+    client = new Client(await startQuickBooksSimulator({ limits: generous, ...options }))
     limits = client.sim.limits.get()
   })
   beforeEach(() => {

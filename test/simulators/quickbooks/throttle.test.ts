@@ -2,7 +2,7 @@
  * Throttling per realm and app (per minute, per second, in flight, batch calls, batch items) with the
  * 429 3001 fault, and the read meter (reads vs writes per realm).
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Answer, CLIENT, Client, REALM, salesReceipt, useSimulator } from './helpers.js'
 
 const client = useSimulator({
@@ -11,7 +11,13 @@ const client = useSimulator({
     { ...CLIENT, redirectUris: [] },
     { clientId: 'second-app', clientSecret: 's' },
   ],
+  // QBO's own numbers (10 a second, 500 a minute, 10 in flight, 120 batches a minute) as the baseline.
+  limits: {},
 })
+
+// Windows run on the simulated clock: frozen, a slow machine cannot cross a window edge mid-test.
+beforeEach(() => client().sim.clock.freeze())
+afterEach(() => client().sim.clock.unfreeze())
 
 const statuses = (answers: Answer[]) => answers.map((a) => a.status)
 const batch = (n: number) =>
