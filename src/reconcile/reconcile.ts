@@ -120,7 +120,8 @@ export async function reconcile(
   const dayOf = (ms: number) => DateTime.fromMillis(ms, { zone: request.timeZone }).toFormat('yyyy-MM-dd')
   const eventsByName: Record<string, Record<string, number>> = {}
   for (const e of events) {
-    const byDay = (eventsByName[e.name] ??= {})
+    const byDay = eventsByName[e.name] ?? {}
+    eventsByName[e.name] = byDay
     const day = dayOf(Number(e.occurred_at))
     byDay[day] = (byDay[day] ?? 0) + 1
   }
