@@ -23,6 +23,16 @@ export const DEFAULTS = {
   klaviyoBaseUrl: 'https://a.klaviyo.com',
   klaviyoRevision: '2026-07-15',
   klaviyoBatchSize: 1000,
+  quickbooksEndpoints: {
+    api: 'https://quickbooks.api.intuit.com',
+    authorize: 'https://appcenter.intuit.com/connect/oauth2',
+    bearer: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+    revoke: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
+  },
+  quickbooksTimeZone: 'America/Los_Angeles',
+  quickbooksLookbackDays: 90,
+  quickbooksBatchSize: 25,
+  quickbooksPlaceholderItem: 'unknown_do_not_delete',
 } as const
 
 /** Refinement option: run on any object, even one with issues elsewhere. */
@@ -201,8 +211,76 @@ function distinctEventNames(destination: { eventNames?: unknown }, ctx: z.Refine
   }
 }
 
+/** A DocNumber prefix: QBO DocNumbers are at most 21 characters, so keep it short. */
+const DocNumberPrefix = z
+  .string()
+  .max(10)
+  .regex(/^[^\s]*$/, { error: 'must not contain spaces' })
+
+const QuickBooksDestinationSchema = z
+  .object({
+    ...destinationBase,
+    type: z.literal('quickbooks'),
+    /** The company id (realmId) shown when connecting. */
+    realmId: z.string().regex(/^\d{1,20}$/, { error: 'must be the QuickBooks company id (digits)' }),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    /**
+     * Intuit's hosts; tests point them at the simulator. `bearer` is the token endpoint (named after its
+     * path so the URL is not mistaken for a secret by the redactor).
+     */
+    endpoints: z
+      .object({
+        api: HttpUrl.default(DEFAULTS.quickbooksEndpoints.api),
+        authorize: HttpUrl.default(DEFAULTS.quickbooksEndpoints.authorize),
+        bearer: HttpUrl.default(DEFAULTS.quickbooksEndpoints.bearer),
+        revoke: HttpUrl.default(DEFAULTS.quickbooksEndpoints.revoke),
+      })
+      .strict()
+      .prefault({}),
+    /** The event that books an order. */
+    bookOn: EventNameSchema.default('Order Shipped'),
+    /** auto: SalesReceipt when paid, else Invoice; or always one type (Invoice + Payment when paid). */
+    document: z.enum(['auto', 'salesReceipt', 'invoice']).default('auto'),
+    /** amountPaid: paid when ShipStation's amountPaid > 0; always: every booked order is paid. */
+    paidWhen: z.enum(['amountPaid', 'always']).default('amountPaid'),
+    /** order: DocNumber = prefix + order number; quickbooks: QuickBooks numbers documents. */
+    numbering: z.enum(['order', 'quickbooks']).default('order'),
+    docNumberPrefix: DocNumberPrefix.default(''),
+    /** Per store name or id: a prefix replacing docNumberPrefix. */
+    storePrefixes: z.record(z.string().min(1), DocNumberPrefix).default({}),
+    /** match: by email, then name; perStore: one customer per store. */
+    customers: z.enum(['match', 'perStore']).default('match'),
+    /** perStore: one name for every store instead of each store's name. */
+    storeCustomerName: z.string().min(1).max(100).optional(),
+    /** Which QuickBooks item field holds the SKU. */
+    itemMatch: z.enum(['name', 'sku']).default('name'),
+    /** create: a NonInventory item; dead: the order waits (dead) for a person to map the SKU. */
+    missingItem: z.enum(['create', 'dead']).default('create'),
+    placeholderItem: z.string().min(1).max(100).default(DEFAULTS.quickbooksPlaceholderItem),
+    /** Income account id of created items; default the company's product sales account. */
+    incomeAccountId: z.string().regex(/^\d+$/).optional(),
+    /** override: ShipStation's tax as the document's total tax; none: no tax. */
+    tax: z.enum(['override', 'none']).default('override'),
+    /** The accounting zone: which calendar day a document falls on. */
+    timeZone: TimeZone.default(DEFAULTS.quickbooksTimeZone),
+    /** order: TxnDate is the order date; ship: the ship date. */
+    txnDate: z.enum(['order', 'ship']).default('order'),
+    /** A cancellation of a booked order: void its document (and payment), or ignore it. */
+    onCancel: z.enum(['void', 'ignore']).default('void'),
+    /** How far back existing DocNumbers are read (once per start) to avoid duplicates. */
+    lookbackDays: z.number().int().min(1).max(365).default(DEFAULTS.quickbooksLookbackDays),
+    /** Book backfilled (historical) orders; off by default: history is usually in the books already. */
+    sendHistory: z.boolean().default(false),
+    batchSize: z.number().int().min(1).max(100).default(DEFAULTS.quickbooksBatchSize),
+  })
+  .strict()
+
 /** One member per destination type; a new type (quickbooks, webhook) is a new member here. */
-const DestinationSchema = z.discriminatedUnion('type', [KlaviyoDestinationSchema])
+const DestinationSchema = z.discriminatedUnion('type', [
+  KlaviyoDestinationSchema,
+  QuickBooksDestinationSchema,
+])
 
 export const ConfigSchema = z
   .object({
@@ -292,4 +370,5 @@ export type AccountConfig = Config['accounts'][number]
 export type ShipStationConfig = AccountConfig['shipstation']
 export type DestinationConfig = Config['destinations'][number]
 export type KlaviyoDestinationConfig = Extract<DestinationConfig, { type: 'klaviyo' }>
+export type QuickBooksDestinationConfig = Extract<DestinationConfig, { type: 'quickbooks' }>
 export type { DatabaseConfig } from './database-url.js'

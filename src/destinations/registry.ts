@@ -1,11 +1,13 @@
 /**
  * Builds destinations from their config. A new destination type is one folder plus one case here.
  */
+import type { Kysely } from 'kysely'
 import type { DestinationConfig } from '../config/schema.js'
 import type { DeliveryRoute } from '../store/event-log.js'
 import type { Destination } from './destination.js'
 import { filterEvent } from './filter.js'
 import { createKlaviyoDestination } from './klaviyo/index.js'
+import { createQuickBooksDestination } from './quickbooks/index.js'
 
 export interface ConfiguredDestination {
   destination: Destination
@@ -15,7 +17,8 @@ export interface ConfiguredDestination {
 
 export function createDestination(
   config: DestinationConfig,
-  deps: { fetch?: typeof fetch } = {},
+  /** `db`: the open store; QuickBooks keeps its tokens and booked documents there. */
+  deps: { fetch?: typeof fetch; db?: Kysely<unknown> } = {},
 ): ConfiguredDestination {
   switch (config.type) {
     case 'klaviyo': {
@@ -35,6 +38,26 @@ export function createDestination(
           eventNames: config.eventNames,
           ...filter,
           batchSize: config.batchSize,
+        },
+        deps,
+      )
+      return { destination, route: { id: config.id, skipReason: (event) => filterEvent(event, filter) } }
+    }
+    case 'quickbooks': {
+      const filter = {
+        accounts: config.accounts,
+        stores: config.stores,
+        events: config.events,
+        shippedRequiresLabel: false,
+        sendHistory: config.sendHistory,
+      }
+      const { endpoints, type: _type, ...options } = config
+      const destination = createQuickBooksDestination(
+        {
+          ...options,
+          apiUrl: endpoints.api,
+          tokenUrl: endpoints.bearer,
+          storePrefixes: { ...config.storePrefixes },
         },
         deps,
       )

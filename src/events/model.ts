@@ -48,6 +48,10 @@ export interface EventOrder {
   orderDate: string | null
   value: number
   currency: string
+  /** ShipStation amountPaid, taxAmount and shippingAmount (accounting destinations need them). Absent in events logged before they existed. */
+  amountPaid?: number
+  taxAmount?: number
+  shippingAmount?: number
   items: EventItem[]
   shipTo: { city: string | null; region: string | null; country: string | null; postalCode: string | null }
   /** yyyy-MM-dd, when the order is on hold until a date. */

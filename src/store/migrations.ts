@@ -109,6 +109,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0002_quickbooks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('quickbooks_tokens')
+          .addColumn('realm_id', 'text', (c) => c.primaryKey())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('reconnect_reason', 'text')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('quickbooks_documents')
+          .addColumn('destination_id', 'text', (c) => c.notNull())
+          .addColumn('order_key', 'text', (c) => c.notNull())
+          .addColumn('order_id', 'bigint', (c) => c.notNull())
+          .addColumn('doc_type', 'text', (c) => c.notNull())
+          .addColumn('doc_id', 'text', (c) => c.notNull())
+          .addColumn('sync_token', 'text', (c) => c.notNull())
+          .addColumn('doc_number', 'text')
+          .addColumn('total_cents', 'bigint', (c) => c.notNull())
+          .addColumn('payment_id', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('quickbooks_documents_pk', ['destination_id', 'order_key'])
+          .execute()
+      },
+    },
   }
 }
 

@@ -38,6 +38,9 @@ export function toEventOrder(
     orderDate: orderDate === undefined ? null : new Date(orderDate).toISOString(),
     value: round2(order.orderTotal ?? 0),
     currency,
+    amountPaid: round2(order.amountPaid ?? 0),
+    taxAmount: round2(order.taxAmount ?? 0),
+    shippingAmount: round2(order.shippingAmount ?? 0),
     items: items.map((item) => ({
       name: item.name ?? null,
       sku: item.sku || null,

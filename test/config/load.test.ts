@@ -414,15 +414,15 @@ destinations:
   })
 
   it('an unknown or missing destination type', () => {
-    const text = `${MINIMAL}destinations:\n  - { id: q, type: quickbooks }\n  - { id: k, apiKey: pk_abcdef }\n`
+    const text = `${MINIMAL}destinations:\n  - { id: q, type: webhook }\n  - { id: k, apiKey: pk_abcdef }\n`
     expect(issuesOf(text)).toEqual([
       {
         path: 'destinations[0].type',
         line: 7,
         column: 20,
-        message: 'unknown type; expected one of: klaviyo',
+        message: 'unknown type; expected one of: klaviyo, quickbooks',
       },
-      { path: 'destinations[1].type', line: 8, column: 5, message: 'required; one of: klaviyo' },
+      { path: 'destinations[1].type', line: 8, column: 5, message: 'required; one of: klaviyo, quickbooks' },
     ])
   })
 

@@ -1,0 +1,40 @@
+/**
+ * Kysely types of the QuickBooks tables (migration 0002_quickbooks). Kept beside src/store/schema.ts
+ * rather than in it so the destination's tables stay in one place.
+ */
+import type { Kysely } from 'kysely'
+
+export interface QuickBooksTokenTable {
+  realm_id: string
+  /** AES-256-GCM sealed JSON of the tokens (see secret-box.ts). */
+  sealed: string
+  /** Why the connection needs a new authorization, or null. Not secret, so readable by status. */
+  reconnect_reason: string | null
+  updated_at: number
+}
+
+export interface QuickBooksDocumentTable {
+  destination_id: string
+  /** The booking key: account id + root order number (split parts share it). */
+  order_key: string
+  order_id: number
+  doc_type: string
+  doc_id: string
+  sync_token: string
+  doc_number: string | null
+  total_cents: number
+  payment_id: string | null
+  /** booked | voided */
+  state: string
+  updated_at: number
+}
+
+export interface QuickBooksTables {
+  quickbooks_tokens: QuickBooksTokenTable
+  quickbooks_documents: QuickBooksDocumentTable
+}
+
+/** Any Kysely database; the QuickBooks tables exist once migrations ran. */
+export function quickBooksDb(db: Kysely<unknown>): Kysely<QuickBooksTables> {
+  return db as unknown as Kysely<QuickBooksTables>
+}
