@@ -9,6 +9,7 @@
  * answer, reference §8); the order → document map is persisted; DocNumbers already in QuickBooks are
  * found in a cached index, and 6140 with matching totals counts as already synced.
  */
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { EventName } from '../../config/event-names.js'
 import type { OrderEvent } from '../../events/model.js'
@@ -204,9 +205,12 @@ function orderKey(event: OrderEvent): string {
   return `${event.accountId}:${rootOrderNumber(event)}`
 }
 
-/** `<32 hex of the event id>-<what>`: deterministic, unique per write, ≤ 50 characters (reference §8). */
-function requestIds(event: OrderEvent): (suffix: string) => string {
-  const base = event.id.replace(/^ev_/, '').slice(0, 32)
+/**
+ * `<32 hex>-<what>`: deterministic per (destination, event, write), ≤ 50 characters (reference §8).
+ * The destination is part of it so two destinations on one company never replay each other's answers.
+ */
+function requestIds(destinationId: string, event: OrderEvent): (suffix: string) => string {
+  const base = createHash('sha256').update(`${destinationId}\n${event.id}`).digest('hex').slice(0, 32)
   return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
 }
 
@@ -257,7 +261,7 @@ class Booker {
   }
 
   async #book(event: OrderEvent): Promise<DeliveryOutcome> {
-    const ids = requestIds(event)
+    const ids = requestIds(this.options.id, event)
     const paid = this.#paid(event)
     const type: SalesFormType =
       this.options.document === 'salesReceipt' || (this.options.document === 'auto' && paid)
@@ -375,7 +379,7 @@ class Booker {
   }
 
   async #pay(event: OrderEvent, invoice: BookedDocument): Promise<void> {
-    const ids = requestIds(event)
+    const ids = requestIds(this.options.id, event)
     const customer = (await this.directory.resolve(event, ids)).customer
     const payment = await this.client.write<QboTransaction>(
       'Payment',
@@ -401,7 +405,7 @@ class Booker {
       this.client.write<QboTransaction>(
         booked.docType,
         { Id: booked.docId, SyncToken: syncToken, sparse: true, ...fields },
-        requestIds(event)(`ship${attempt}`),
+        requestIds(this.options.id, event)(`ship${attempt}`),
       ),
     )
     booked.syncToken = updated.SyncToken
@@ -415,7 +419,7 @@ class Booker {
     if (booked.state === 'voided')
       return { kind: 'delivered', receipt: `already voided: ${describe(booked)}` }
     if (this.options.onCancel === 'ignore') return { kind: 'skipped', reason: 'onCancel: ignore' }
-    const ids = requestIds(event)
+    const ids = requestIds(this.options.id, event)
     if (booked.paymentId && booked.paymentId !== 'existing') {
       const payment = { ...booked, docId: booked.paymentId, syncToken: '0' }
       await this.#withSyncToken(
