@@ -76,7 +76,7 @@ export const linkedTxn = z.strictObject({
 export const readOnly = z.unknown().optional()
 
 /** Jackson treats `null` as "not set"; dropping nulls up front keeps the schemas simple. */
-export function stripNulls(value: unknown): unknown {
+function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripNulls)
   if (value === null || typeof value !== 'object') return value
   const result: Json = {}

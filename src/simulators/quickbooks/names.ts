@@ -202,7 +202,7 @@ export const customerWriter: EntityWriter = {
 
 // ---------------------------------------------------------------- Item
 
-export const ITEM_TYPES = ['Inventory', 'NonInventory', 'Service'] as const
+const ITEM_TYPES = ['Inventory', 'NonInventory', 'Service'] as const
 
 const itemSchema = z.strictObject({
   ...writable,
@@ -319,7 +319,7 @@ export const itemWriter: EntityWriter = {
 // ---------------------------------------------------------------- Account
 
 /** AccountType → Classification and the default AccountSubType. */
-export const ACCOUNT_TYPES: Readonly<Record<string, { classification: string; subType: string }>> = {
+const ACCOUNT_TYPES: Readonly<Record<string, { classification: string; subType: string }>> = {
   Bank: { classification: 'Asset', subType: 'Checking' },
   'Other Current Asset': { classification: 'Asset', subType: 'OtherCurrentAssets' },
   'Fixed Asset': { classification: 'Asset', subType: 'OtherFixedAssets' },

@@ -9,7 +9,7 @@
 import type { SeededRandom } from '../common/seeded-random.js'
 import { GatewayFault, OAuthError } from './errors.js'
 
-export const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting'
+const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting'
 const KNOWN_SCOPES = new Set([
   ACCOUNTING_SCOPE,
   'com.intuit.quickbooks.payment',

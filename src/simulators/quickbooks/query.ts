@@ -12,8 +12,8 @@ import { ENTITY_NAMES, type EntityName, listAll, type Realm } from './operations
 import { type Condition, type Literal, parseQuery, type Query } from './query-parser.js'
 import { parseInstant } from './time.js'
 
-export const DEFAULT_MAX_RESULTS = 100
-export const MAX_RESULTS_LIMIT = 1000
+const DEFAULT_MAX_RESULTS = 100
+const MAX_RESULTS_LIMIT = 1000
 
 type PropertyType = 'id' | 'text' | 'number' | 'boolean' | 'date' | 'datetime'
 

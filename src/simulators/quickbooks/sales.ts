@@ -602,6 +602,8 @@ function buildSalesForm(
     InvoiceLink: undefined,
     DeliveryInfo: undefined,
     CreditCardPayment: undefined,
+    RecurDataRef: undefined,
+    TaxExemptionRef: undefined,
     DocNumber: docNumber,
     TxnDate: txnDate,
     CurrencyRef: HOME_CURRENCY,

@@ -28,7 +28,6 @@ export const companySettingsSchema = z.strictObject({
 })
 
 export type CompanySettings = z.infer<typeof companySettingsSchema>
-export type CompanySettingsInput = z.input<typeof companySettingsSchema>
 
 /** Partial changes, validated against the current settings. */
 export const settingsPatchSchema = companySettingsSchema.partial()

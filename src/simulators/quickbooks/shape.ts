@@ -55,7 +55,7 @@ export function prune<T>(value: T): T {
 }
 
 /** The name QBO shows in a reference to this object. */
-export function displayName(entity: StoredEntity, object: Json): string | undefined {
+function displayName(entity: StoredEntity, object: Json): string | undefined {
   const name =
     entity === 'Customer' || entity === 'Vendor' || entity === 'Employee' ? object.DisplayName : object.Name
   return typeof name === 'string' ? name : undefined
@@ -79,7 +79,7 @@ export function resolveRef(
 }
 
 /** Copies an input sub-object (address, email) without its read-only geocode fields. */
-export function cleanAddress(address: Json | undefined): Json | undefined {
+function cleanAddress(address: Json | undefined): Json | undefined {
   if (address === undefined) return undefined
   const { Lat: _lat, Long: _long, ...rest } = address
   return rest

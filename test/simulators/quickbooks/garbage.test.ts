@@ -114,7 +114,7 @@ describe('URLs and methods', () => {
     for (const authorization of [
       'Bearer',
       'Basic abc',
-      'Bearer ' + 'x'.repeat(5000),
+      `Bearer ${'x'.repeat(5000)}`,
       'bearer  spaced  token ',
     ]) {
       expect((await client().get('customer/1', { headers: { authorization } })).status, authorization).toBe(
