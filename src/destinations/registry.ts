@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely'
 import type { DestinationConfig } from '../config/schema.js'
 import type { DeliveryRoute } from '../store/event-log.js'
+import type { Database } from '../store/schema.js'
 import type { Destination } from './destination.js'
 import { filterEvent } from './filter.js'
 import { createKlaviyoDestination } from './klaviyo/index.js'
@@ -18,7 +19,7 @@ export interface ConfiguredDestination {
 export function createDestination(
   config: DestinationConfig,
   /** `db`: the open store; QuickBooks keeps its tokens and booked documents there. */
-  deps: { fetch?: typeof fetch; db?: Kysely<unknown> } = {},
+  deps: { fetch?: typeof fetch; db?: Kysely<Database> } = {},
 ): ConfiguredDestination {
   switch (config.type) {
     case 'klaviyo': {

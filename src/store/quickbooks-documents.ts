@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely'
 import { type QuickBooksDocumentTable, quickBooksDb } from './quickbooks-tables.js'
+import type { Database } from './schema.js'
 
 export interface BookedDocument {
   orderKey: string
@@ -24,7 +25,7 @@ export interface DocumentStore {
 
 export class DatabaseDocumentStore implements DocumentStore {
   constructor(
-    private readonly db: Kysely<unknown>,
+    private readonly db: Kysely<Database>,
     private readonly destinationId: string,
     private readonly now: () => number = Date.now,
   ) {}

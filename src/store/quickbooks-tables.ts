@@ -3,6 +3,7 @@
  * rather than in it so the destination's tables stay in one place.
  */
 import type { Kysely } from 'kysely'
+import type { Database } from './schema.js'
 
 export interface QuickBooksTokenTable {
   realm_id: string
@@ -35,6 +36,6 @@ export interface QuickBooksTables {
 }
 
 /** Any Kysely database; the QuickBooks tables exist once migrations ran. */
-export function quickBooksDb(db: Kysely<unknown>): Kysely<QuickBooksTables> {
+export function quickBooksDb(db: Kysely<Database>): Kysely<QuickBooksTables> {
   return db as unknown as Kysely<QuickBooksTables>
 }

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely'
 import type { SecretBox } from '../destinations/quickbooks/secret-box.js'
 import { quickBooksDb } from './quickbooks-tables.js'
+import type { Database } from './schema.js'
 
 export interface QuickBooksTokens {
   accessToken: string
@@ -29,7 +30,7 @@ export interface TokenStore {
 
 export class DatabaseTokenStore implements TokenStore {
   constructor(
-    private readonly db: Kysely<unknown>,
+    private readonly db: Kysely<Database>,
     private readonly box: SecretBox,
     private readonly now: () => number = Date.now,
   ) {}

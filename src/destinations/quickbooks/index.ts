@@ -20,6 +20,7 @@ import {
   type DocumentStore,
 } from '../../store/quickbooks-documents.js'
 import { DatabaseTokenStore, type TokenStore } from '../../store/quickbooks-tokens.js'
+import type { Database } from '../../store/schema.js'
 import type { DeliveryOutcome, Destination } from '../destination.js'
 import { type FilterOptions, filterEvent } from '../filter.js'
 import { MAX_REQUEST_ID, QuickBooksClient, QuickBooksError } from './client.js'
@@ -74,7 +75,7 @@ export interface QuickBooksDestinationOptions extends DirectoryOptions, MappingO
 export interface QuickBooksDestinationDeps {
   fetch?: typeof fetch
   /** The store, for tokens and the order → document map (unless both are given below). */
-  db?: Kysely<unknown>
+  db?: Kysely<Database>
   tokenStore?: TokenStore
   documentStore?: DocumentStore
   now?: () => number
