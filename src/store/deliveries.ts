@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely'
 import type { DeliveryOutcome } from '../destinations/destination.js'
 import type { OrderEvent } from '../events/model.js'
-import type { Database } from './schema.js'
+import type { Database, DeliveryTable } from './schema.js'
+import { chunks } from './snapshots.js'
 
 export interface DueDelivery {
   event: OrderEvent
@@ -61,24 +62,42 @@ export async function settleDeliveries(
   now: number,
 ): Promise<void> {
   if (settlements.length === 0) return
+  // One UPDATE per distinct outcome, not per event: a bulk job of 1,000 events mostly settles alike.
+  // Row by row, PostgreSQL took ~3 ms an event (a round trip each, and, before the table has statistics,
+  // a plan that walks deliveries_due), and delivered at a seventh of SQLite's rate (bench/throughput.ts).
+  const groups = new Map<string, { changes: DeliveryChanges; eventIds: string[] }>()
+  for (const s of settlements) {
+    const o = s.outcome
+    const changes: DeliveryChanges = {
+      state: o.kind === 'retry' ? 'pending' : o.kind,
+      attempts: s.attempts,
+      next_attempt_at: s.nextAttemptAt,
+      reason: o.kind === 'delivered' ? null : o.reason,
+      receipt: o.kind === 'delivered' ? o.receipt : null,
+      updated_at: now,
+    }
+    const key = JSON.stringify(changes)
+    const group = groups.get(key)
+    if (group) group.eventIds.push(s.eventId)
+    else groups.set(key, { changes, eventIds: [s.eventId] })
+  }
   await db.transaction().execute(async (trx) => {
-    for (const s of settlements) {
-      const o = s.outcome
-      await trx
-        .updateTable('deliveries')
-        .set({
-          state: o.kind === 'retry' ? 'pending' : o.kind,
-          attempts: s.attempts,
-          next_attempt_at: s.nextAttemptAt,
-          reason: o.kind === 'delivered' ? null : o.reason,
-          receipt: o.kind === 'delivered' ? o.receipt : null,
-          updated_at: now,
-        })
-        .where('event_id', '=', s.eventId)
-        .where('destination_id', '=', destinationId)
-        // A delivery settled elsewhere (another worker) is never reopened.
-        .where('state', '=', 'pending')
-        .execute()
+    for (const { changes, eventIds } of groups.values()) {
+      for (const ids of chunks(eventIds)) {
+        await trx
+          .updateTable('deliveries')
+          .set(changes)
+          .where('destination_id', '=', destinationId)
+          .where('event_id', 'in', ids)
+          // A delivery settled elsewhere (another worker) is never reopened.
+          .where('state', '=', 'pending')
+          .execute()
+      }
     }
   })
 }
+
+type DeliveryChanges = Pick<
+  DeliveryTable,
+  'state' | 'attempts' | 'next_attempt_at' | 'reason' | 'receipt' | 'updated_at'
+>
