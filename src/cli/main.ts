@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerCheckCommand } from './commands/check.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerEventsCommand } from './commands/events.js'
+import { registerQuickBooksCommand } from './commands/quickbooks.js'
 import { registerReconcileCommand } from './commands/reconcile.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
@@ -24,6 +25,7 @@ registerCheckCommand(program)
 registerReconcileCommand(program)
 registerDemoCommand(program)
 registerWebhooksCommand(program)
+registerQuickBooksCommand(program)
 registerSimCommands(program)
 
 await program.parseAsync(process.argv)
