@@ -8,6 +8,8 @@ const ENV = {
   SHIPSTATION_API_KEY: 'ss-key',
   SHIPSTATION_API_SECRET: 'ss-secret',
   KLAVIYO_PRIVATE_KEY: 'pk_example',
+  QUICKBOOKS_CLIENT_ID: 'qb-client',
+  QUICKBOOKS_CLIENT_SECRET: 'qb-secret',
 }
 
 /** Every key name used anywhere in `value`. */
