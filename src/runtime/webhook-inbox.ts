@@ -11,7 +11,7 @@
  *   read (one request), so `Order Shipped` goes out with its tracking data within seconds.
  */
 import type { Logger } from '../lib/logger.js'
-import { rawFulfillmentSchema, rawOrderSchema, rawShipmentSchema } from '../source/shipstation/raw-types.js'
+import { fulfillmentsStream, ordersStream, shipmentsStream } from '../source/shipstation/streams.js'
 import { loadStores, upsertShipping } from '../store/snapshots.js'
 import { processOrderPage, runSyncCycle, toShippingRow } from '../sync/account-sync.js'
 import { shippingFromFulfillment, shippingFromShipment } from '../sync/to-event-facts.js'
@@ -90,14 +90,14 @@ export class WebhookInbox {
     const options = this.relay.syncOptions(account)
     const now = Date.now()
     if (type === 'ORDER_NOTIFY') {
-      const page = await account.client.getPage(url, 'orders', rawOrderSchema, {})
+      const page = await account.client.getPage(url, ordersStream.key, ordersStream.schema, {})
       const stores = await loadStores(options.db, account.id)
       // A webhook announces something that just happened: live, even while the backfill still runs.
       await processOrderPage(options, page.records, undefined, stores, false)
       return false
     }
     if (type === 'SHIP_NOTIFY' || type === 'ITEM_SHIP_NOTIFY') {
-      const page = await account.client.getPage(url, 'shipments', rawShipmentSchema, {})
+      const page = await account.client.getPage(url, shipmentsStream.key, shipmentsStream.schema, {})
       await upsertShipping(
         options.db,
         account.id,
@@ -106,7 +106,7 @@ export class WebhookInbox {
       return true
     }
     if (type === 'FULFILLMENT_SHIPPED') {
-      const page = await account.client.getPage(url, 'fulfillments', rawFulfillmentSchema, {})
+      const page = await account.client.getPage(url, fulfillmentsStream.key, fulfillmentsStream.schema, {})
       await upsertShipping(
         options.db,
         account.id,

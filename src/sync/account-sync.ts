@@ -8,18 +8,20 @@
  * committed page; re-reading a page changes nothing because snapshots say it was seen.
  */
 import type { Kysely } from 'kysely'
+import type { z } from 'zod'
 import { detectChange } from '../events/detect.js'
 import type { OrderEvent } from '../events/model.js'
 import { resolvePacific } from '../lib/pacific-time.js'
 import type { ShipStationClient } from '../source/shipstation/http-client.js'
 import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
+import { type RawOrder, rawStoreSchema } from '../source/shipstation/raw-types.js'
 import {
-  type RawOrder,
-  rawFulfillmentSchema,
-  rawShipmentSchema,
-  rawStoreSchema,
-} from '../source/shipstation/raw-types.js'
-import { fulfillmentsStream, ordersStream, shipmentsStream, wallTime } from '../source/shipstation/streams.js'
+  fulfillmentsStream,
+  ordersStream,
+  type StreamDefinition,
+  shipmentsStream,
+  wallTime,
+} from '../source/shipstation/streams.js'
 import { type AccountState, loadAccountState, updateAccountState } from '../store/account-state.js'
 import { appendEvents, type DeliveryRoute, resolveHeldCancellations } from '../store/event-log.js'
 import type { Database, OrderTable } from '../store/schema.js'
@@ -354,26 +356,20 @@ async function shippingFor(
   const stored = await latestShipping(db, accountId, orderIds)
   const missing = orderIds.filter((id) => !stored.has(id))
   const fetched: ShippingRecord[] = []
+  const now = Date.now()
+  const ofOrder = async <S extends z.ZodType>(
+    stream: StreamDefinition<S>,
+    orderId: number,
+    map: (record: z.infer<S>, now: number) => ShippingRecord,
+  ) =>
+    (
+      await client.getPage(stream.path, stream.key, stream.schema, { orderId, pageSize: 500 }, signal)
+    ).records.map((r) => map(r, now))
   for (const orderId of missing) {
     // https://www.shipstation.com/docs/api/shipments/list/ and /fulfillments/list-fulfillments/
-    const labels = await client.getPage(
-      '/shipments',
-      'shipments',
-      rawShipmentSchema,
-      { orderId, pageSize: 500 },
-      signal,
-    )
-    let records = labels.records.map((r) => shippingFromShipment(r, Date.now()))
-    if (!records.some((r) => !r.voided)) {
-      const fulfillments = await client.getPage(
-        '/fulfillments',
-        'fulfillments',
-        rawFulfillmentSchema,
-        { orderId, pageSize: 500 },
-        signal,
-      )
-      records = records.concat(fulfillments.records.map((r) => shippingFromFulfillment(r, Date.now())))
-    }
+    let records = await ofOrder(shipmentsStream, orderId, shippingFromShipment)
+    if (!records.some((r) => !r.voided))
+      records = records.concat(await ofOrder(fulfillmentsStream, orderId, shippingFromFulfillment))
     fetched.push(...records)
   }
   if (fetched.length > 0) await upsertShipping(db, accountId, fetched.map(toShippingRow))
