@@ -1,0 +1,88 @@
+/**
+ * ShipStation simulator → sync → event log → QuickBooks simulator: real orders (random amounts, split
+ * and merged orders, blank SKUs) book one document each whose total is the ShipStation order total,
+ * and a second pass books nothing more. Until Relay passes `db` to createDestination, the destination is
+ * built here on the relay's store. It runs at QuickBooks' real 10 requests a second, hence few orders.
+ */
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { ConfigSchema } from '../../../src/config/schema.js'
+import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
+import { createDestination } from '../../../src/destinations/registry.js'
+import type { OrderEvent } from '../../../src/events/model.js'
+import { DEFAULT_CLIENT } from '../../../src/simulators/quickbooks/index.js'
+import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
+import { forEachDatabase } from '../../helpers/databases.js'
+import { type Pipeline, startPipeline } from '../../helpers/pipeline.js'
+import { docs, REALM, simulator } from './helpers.js'
+
+const KEY = 'ef'.repeat(32)
+
+forEachDatabase('QuickBooks behind the real pipeline', (database) => {
+  let pipeline: Pipeline
+  let saved: string | undefined
+  beforeEach(async () => {
+    saved = process.env.SHIPRELAY_SECRET_KEY
+    process.env.SHIPRELAY_SECRET_KEY = KEY
+    pipeline = await startPipeline(database, { shipstation: { orders: 15, seed: 11 } })
+  })
+  afterEach(async () => {
+    await pipeline.dispose()
+    if (saved === undefined) delete process.env.SHIPRELAY_SECRET_KEY
+    else process.env.SHIPRELAY_SECRET_KEY = saved
+  })
+
+  it('books each shipped order once with the ShipStation total', async () => {
+    const sim = await simulator()
+    await pipeline.cycle()
+    const db = pipeline.relay.store.db
+    const issued = sim.tokens.issue()
+    await new DatabaseTokenStore(db, SecretBox.fromEnv()).save(REALM, {
+      tokens: {
+        accessToken: issued.access_token,
+        accessExpiresAt: sim.clock.now() + 3_600_000,
+        refreshToken: issued.refresh_token,
+        refreshExpiresAt: sim.clock.now() + 8_726_400_000,
+      },
+      reconnectReason: null,
+    })
+    const config = ConfigSchema.parse({
+      accounts: [{ id: 'main', shipstation: { apiKey: 'k', apiSecret: 's' } }],
+      destinations: [
+        {
+          id: 'books',
+          type: 'quickbooks',
+          realmId: REALM,
+          ...DEFAULT_CLIENT,
+          endpoints: { api: sim.url, bearer: sim.oauthUrls.token },
+          sendHistory: true,
+        },
+      ],
+    }).destinations[0]!
+    const { destination } = createDestination(config, { db })
+    const rows = await db.selectFrom('events').select('payload').orderBy('seq').execute()
+    const events = rows.map((r) => JSON.parse(r.payload) as OrderEvent)
+    const shipped = events.filter((e) => e.name === 'Order Shipped')
+    expect(shipped.length).toBeGreaterThan(3)
+    const outcomes = new Map()
+    for (let i = 0; i < events.length; i += 25) {
+      for (const [id, o] of await destination.send(events.slice(i, i + 25))) outcomes.set(id, o)
+    }
+    const problems = shipped.filter(
+      (e) => outcomes.get(e.id)?.kind !== 'delivered' && outcomes.get(e.id)?.kind !== 'skipped',
+    )
+    expect(problems.map((e) => outcomes.get(e.id))).toEqual([])
+    const booked = [...docs(sim, 'SalesReceipt'), ...docs(sim, 'Invoice')]
+    const roots = new Set(shipped.map((e) => e.order.parentOrderNumber ?? e.order.orderNumber))
+    expect(booked).toHaveLength(roots.size)
+    // Orders never split: the document is exactly the order (split ones are booked from their first part).
+    const rootOf = (e: OrderEvent) => e.order.parentOrderNumber ?? e.order.orderNumber
+    const whole = shipped.filter((e) => shipped.filter((o) => rootOf(o) === rootOf(e)).length === 1)
+    expect(whole.length).toBeGreaterThan(3)
+    for (const e of whole) {
+      const doc = booked.find((d) => d.DocNumber === rootOf(e).slice(-21))
+      expect(doc?.TotalAmt, `order ${e.order.orderNumber}`).toBe(e.order.value)
+    }
+    await destination.send(events)
+    expect([...docs(sim, 'SalesReceipt'), ...docs(sim, 'Invoice')]).toHaveLength(roots.size)
+  })
+})
