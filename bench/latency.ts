@@ -7,7 +7,6 @@
  * Targets: webhook-driven p99 < 5 s; polled p99 < pollInterval + 5 s.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,6 +15,7 @@ import { parseConfig } from '../src/config/load.js'
 import { startService } from '../src/runtime/service.js'
 import { startKlaviyoSimulator } from '../src/simulators/klaviyo/index.js'
 import { startShipStationSimulator } from '../src/simulators/shipstation/index.js'
+import { freePort } from '../test/helpers/net.js'
 
 const { values } = parseArgs({
   options: {
@@ -25,14 +25,6 @@ const { values } = parseArgs({
 })
 const SAMPLES = Number(values.samples)
 const POLL_S = Number(values['poll-interval'])
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: number[], p: number) =>

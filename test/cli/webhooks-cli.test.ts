@@ -1,20 +1,12 @@
 /** `run` with webhooks.publicUrl subscribes at ShipStation; `webhooks list|remove` manage it. */
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, startCli } from '../helpers/cli.js'
 import { DATABASES } from '../helpers/databases.js'
+import { freePort } from '../helpers/net.js'
 import { type Pipeline, startPipeline } from '../helpers/pipeline.js'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 describe('webhooks from the command line', () => {
   let p: Pipeline
