@@ -4,6 +4,7 @@
  * Docs: https://www.shipstation.com/docs/api/ (reference: ../shared/reference/shipstation.md)
  */
 import type { z } from 'zod'
+import { Redactor } from '../../lib/redact.js'
 import { ShipStationAuthError, ShipStationHttpError, ShipStationResponseError } from './errors.js'
 import { abortableSleep, type RateGovernor } from './rate-governor.js'
 import { rawEnvelopeSchema } from './raw-types.js'
@@ -40,10 +41,21 @@ export class ShipStationClient {
   readonly baseUrl: string
   readonly #authorization: string
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /**
+   * Error texts quote what ShipStation (or a proxy in front of it) answered, which may echo our
+   * credentials back; they end up in logs and in the stored last sync error, so they are redacted here.
+   */
+  readonly #redactor = new Redactor()
 
   constructor(readonly options: ShipStationClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
-    this.#authorization = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`
+    const credential = Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')
+    this.#authorization = `Basic ${credential}`
+    this.#redactor
+      .add(options.apiKey)
+      .add(options.apiSecret)
+      .add(credential)
+      .add(options.partnerKey ?? '')
     this.#sleep = options.sleep ?? abortableSleep
   }
 
@@ -90,7 +102,7 @@ export class ShipStationClient {
       }
       if (outcome.kind === 'fatal' || attempt >= maxAttempts) {
         throw new ShipStationHttpError(
-          `ShipStation ${url.pathname}: ${outcome.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`,
+          `ShipStation ${url.pathname}: ${this.#redactor.redact(outcome.message)}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`,
           outcome.status,
           outcome.kind === 'retry',
         )
