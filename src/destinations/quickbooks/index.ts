@@ -83,6 +83,9 @@ export interface QuickBooksDestinationDeps {
   limiter?: RateLimiter
 }
 
+/** References for computing a total only (amounts do not depend on them). */
+const UNRESOLVED = { customer: { value: '' }, items: [] }
+
 /** A reconnect needs a person; ask again in ten minutes rather than hammering the token endpoint. */
 const RECONNECT_RETRY_MS = 10 * 60_000
 
@@ -269,10 +272,10 @@ class Booker {
         ? 'SalesReceipt'
         : 'Invoice'
     const docNumber = this.#docNumber(event)
-    let refs = await this.directory.resolve(event, ids)
-    let mapped = toSalesForm(event, refs, docNumber, this.options)
     if (docNumber !== undefined) {
       const existing = await this.index.find(docNumber)
+      // Checked before resolving references, so an order already in QuickBooks creates no customer or item.
+      const wantedCents = toSalesForm(event, UNRESOLVED, docNumber, this.options).totalCents
       if (existing)
         return this.#adopt(
           event,
@@ -281,9 +284,11 @@ class Booker {
           existing.id,
           existing.syncToken,
           existing.totalCents,
-          mapped.totalCents,
+          wantedCents,
         )
     }
+    let refs = await this.directory.resolve(event, ids)
+    let mapped = toSalesForm(event, refs, docNumber, this.options)
     let created: QboTransaction
     try {
       created = await this.client.write<QboTransaction>(

@@ -25,7 +25,9 @@ describe('QuickBooks destination: no duplicate documents', () => {
     await before.destination.send(events)
     // Restart with the mapping lost: the DocNumber index (one read per type) finds both documents.
     const after = await harness(sim, {}, { tokens: before.tokens, documents: new MemoryDocumentStore() })
+    const writes = sim.read.usage(REALM).writes
     const outcomes = await after.destination.send(events)
+    expect(sim.read.usage(REALM).writes).toBe(writes)
     expect(outcomes.get(events[0]!.id)).toEqual({
       kind: 'delivered',
       receipt: 'already in QuickBooks: SalesReceipt 1 #1004',
