@@ -186,4 +186,33 @@ describe('QuickBooks destination: documents', () => {
       PrivateNote: 'edited',
     })
   })
+
+  it('options: paidWhen always, tax none, onCancel ignore, itemMatch sku', async () => {
+    const sim = await simulator()
+    const { destination } = await harness(sim, {
+      paidWhen: 'always',
+      tax: 'none',
+      onCancel: 'ignore',
+      itemMatch: 'sku',
+    })
+    const event = paidOrder(18, {
+      order: {
+        amountPaid: 0,
+        taxAmount: 1.5,
+        value: 21.49,
+        items: [{ name: 'Blue mug', sku: 'MUG-BLUE', quantity: 1, unitPrice: 19.99, imageUrl: null }],
+      },
+    })
+    const cancel = paidOrder(18, { name: 'Order Canceled', shipping: null })
+    const outcomes = await destination.send([event, cancel])
+    expect(outcomes.get(event.id)).toEqual({ kind: 'delivered', receipt: 'SalesReceipt 1 #1018' })
+    expect(outcomes.get(cancel.id)).toEqual({ kind: 'skipped', reason: 'onCancel: ignore' })
+    const receipt = docs(sim, 'SalesReceipt')[0]!
+    // No tax sent, lines NON: nothing computed, and the total leaves the (marketplace-remitted) tax out.
+    expect(receipt.TxnTaxDetail).toEqual({ TotalTax: 0 })
+    expect(receipt.TotalAmt).toBe(19.99)
+    const mug = docs(sim, 'Item').find((i) => i.Name === 'MUG-BLUE')!
+    expect(receipt.Line[0]?.SalesItemLineDetail?.ItemRef?.value).toBe(mug.Id)
+    expect(docs(sim, 'Item').filter((i) => i.Sku === 'MUG-BLUE')).toHaveLength(1)
+  })
 })
