@@ -267,7 +267,13 @@ export async function processOrderPage(
     return 0
   }
   const shippedIds = changed.filter((o) => o.orderStatus === 'shipped').map((o) => o.orderId)
-  const shipping = await shippingFor(options, shippedIds)
+  // When we last saw each order that is shipped now but was not then (shipped again after a void).
+  const unshippedAt = new Map<number, number>()
+  for (const id of shippedIds) {
+    const seen = snapshots.get(id)
+    if (seen && seen.status !== 'shipped') unshippedAt.set(id, seen.modify_ms)
+  }
+  const shipping = await shippingFor(options, shippedIds, unshippedAt)
   // ShipStation cancels the orders it merges into another; only the survivor's mergedIds says which.
   // The survivor is modified by the merge, so it is read in this same pass, at the latest on a later
   // page: such a cancellation is held until the pass ends (resolveHeldCancellations).
@@ -346,15 +352,20 @@ export async function processOrderPage(
 /**
  * The label or fulfilment behind each shipped order. Normally the shipments and fulfilments streams
  * have stored it already; for a label created between those reads and the orders read, or one older
- * than the backfill, it is fetched by order id.
+ * than the backfill, it is fetched by order id. So is the shipping of an order shipped again: a stored
+ * label that existed when we saw the order unshipped (`unshippedAt`) was voided since, which the
+ * createDate-ordered streams do not show, and cannot be what shipped it now.
  */
 async function shippingFor(
   options: AccountSyncOptions,
   orderIds: readonly number[],
+  unshippedAt: ReadonlyMap<number, number>,
 ): Promise<Map<number, ShippingRecord>> {
   const { db, accountId, client, signal } = options
   const stored = await latestShipping(db, accountId, orderIds)
-  const missing = orderIds.filter((id) => !stored.has(id))
+  const stale = (id: number) =>
+    stored.get(id)!.created_ms <= (unshippedAt.get(id) ?? Number.NEGATIVE_INFINITY)
+  const missing = orderIds.filter((id) => !stored.has(id) || stale(id))
   const fetched: ShippingRecord[] = []
   const now = Date.now()
   const ofOrder = async <S extends z.ZodType>(
@@ -375,6 +386,7 @@ async function shippingFor(
   if (fetched.length > 0) await upsertShipping(db, accountId, fetched.map(toShippingRow))
   const result = new Map<number, ShippingRecord>()
   for (const [orderId, row] of stored) {
+    if (stale(orderId)) continue
     result.set(orderId, {
       anchor: row.shipping_id,
       orderId,
