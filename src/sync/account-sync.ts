@@ -140,6 +140,14 @@ async function refreshStores(options: AccountSyncOptions, now: number): Promise<
   await updateAccountState(options.db, options.accountId, { stores_refreshed_at: now })
 }
 
+/**
+ * A page read from the overlap before the cursor may end before it (an empty read ends where it began):
+ * the cursor stays put then, else every empty read would move it back and each poll read further back.
+ */
+function notBack(resumeFrom: number, cursor: number | null): number {
+  return cursor === null ? resumeFrom : Math.max(resumeFrom, cursor)
+}
+
 function startOf(cursor: number | null, state: AccountState, options: AccountSyncOptions): number {
   if (cursor === null) return state.backfill_from
   return queryStart(cursor, options.overlapMs ?? 5 * 60_000, (options.now ?? Date.now)())
@@ -167,7 +175,10 @@ async function syncShipping(
   for await (const page of pages) {
     await db.transaction().execute(async (trx) => {
       await upsertShipping(trx, accountId, page.records.map(toShippingRow))
-      await updateAccountState(trx, accountId, { [cursorColumn]: page.resumeFrom, updated_at: Date.now() })
+      await updateAccountState(trx, accountId, {
+        [cursorColumn]: notBack(page.resumeFrom, state[cursorColumn]),
+        updated_at: Date.now(),
+      })
     })
     count += page.records.length
     options.onProgress?.({
@@ -219,7 +230,8 @@ async function syncOrders(
       await refreshStores(options, Date.now())
       stores = await loadStores(options.db, options.accountId)
     }
-    events += await processOrderPage(options, page.records, page.resumeFrom, stores, historical)
+    const resumeFrom = notBack(page.resumeFrom, state.orders_cursor)
+    events += await processOrderPage(options, page.records, resumeFrom, stores, historical)
     orders += page.records.length
     options.onProgress?.({
       accountId: options.accountId,

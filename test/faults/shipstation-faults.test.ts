@@ -132,4 +132,27 @@ forEachDatabase('ShipStation faults mid-backfill', (database) => {
     )
     await expectExactlyOnce(pipeline)
   })
+
+  it('keeps the cursor of a stream with nothing in it where it is, cycle after cycle', async () => {
+    // An account that never uses fulfilments (or has no orders yet): its stream reads come back empty.
+    const pipeline = await startPipeline(database, { shipstation: { orders: 0, seed: 33 } })
+    p = pipeline
+    const cursors = async () =>
+      pipeline.relay.store.db
+        .selectFrom('account_state')
+        .select(['orders_cursor', 'shipments_cursor', 'fulfillments_cursor'])
+        .executeTakeFirstOrThrow()
+    await pipeline.cycle()
+    const first = await cursors()
+    for (let i = 0; i < 3; i++) await pipeline.cycle()
+    // Before: each empty read moved the cursor back by the overlap (plus an hour across a DST change),
+    // so the reads reached further back every poll, 90-day window after 90-day window.
+    expect(await cursors()).toEqual(first)
+    pipeline.ss.world.createOrder({ status: 'awaiting_shipment', email: 'first@example.com' })
+    await pipeline.cycle()
+    const orders = [...pipeline.ss.world.orders.values()]
+    expect(await expectOrdersCursorHonest(pipeline)).toBe(
+      cursorSecond(Math.max(...orders.map((o) => o.modifyDate))),
+    )
+  })
 })
