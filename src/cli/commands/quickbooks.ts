@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { QuickBooksDestinationConfig } from '../../config/schema.js'
-import { connectQuickBooks } from '../../destinations/quickbooks/connect.js'
+import { connectQuickBooks, disconnectQuickBooks } from '../../destinations/quickbooks/connect.js'
 import { SecretBox } from '../../destinations/quickbooks/secret-box.js'
 import { openStore } from '../../store/open-database.js'
 import { DatabaseTokenStore } from '../../store/quickbooks-tokens.js'
@@ -45,6 +45,39 @@ export function registerQuickBooksCommand(program: Command): void {
             })
             process.stdout.write(
               `connected QuickBooks company ${realmId} for destination ${destination.id}\n`,
+            )
+          } finally {
+            await store.close()
+          }
+          return 0
+        },
+        () => context?.redactor,
+      )
+    })
+  quickbooks
+    .command('disconnect')
+    .description('revoke the connection at Intuit; deliveries wait as "reconnect needed" until connect')
+    .option('-c, --config <path>', 'config file', DEFAULT_CONFIG_PATH)
+    .option('--destination <id>', 'the quickbooks destination (default: the only one)')
+    .action(async (opts: { config: string; destination?: string }) => {
+      let context: CommandContext | undefined
+      await runCommand(
+        async () => {
+          context = loadContext(opts.config, 'warn')
+          const destination = pick(context, opts.destination)
+          const store = await openStore(context.config.database)
+          try {
+            const revoked = await disconnectQuickBooks({
+              clientId: destination.clientId,
+              clientSecret: destination.clientSecret,
+              revokeUrl: destination.endpoints.revoke,
+              realmId: destination.realmId,
+              store: new DatabaseTokenStore(store.db, SecretBox.fromEnv()),
+            })
+            process.stdout.write(
+              revoked
+                ? `disconnected QuickBooks company ${destination.realmId}\n`
+                : `QuickBooks company ${destination.realmId} was not connected\n`,
             )
           } finally {
             await store.close()

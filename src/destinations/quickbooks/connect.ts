@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { TokenStore } from '../../store/quickbooks-tokens.js'
-import { ACCOUNTING_SCOPE, exchangeCode } from './oauth.js'
+import { ACCOUNTING_SCOPE, exchangeCode, revokeToken } from './oauth.js'
+import { RECONNECT_HINT } from './tokens.js'
 
 export interface ConnectOptions {
   clientId: string
@@ -99,6 +100,28 @@ export async function connectQuickBooks(options: ConnectOptions): Promise<{ real
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   }
+}
+
+/**
+ * Revokes the realm's connection at Intuit and marks it `reconnect needed`, so deliveries wait (with
+ * that reason) instead of failing at QuickBooks. Returns false when there was nothing to revoke.
+ */
+export async function disconnectQuickBooks(options: {
+  clientId: string
+  clientSecret: string
+  revokeUrl: string
+  realmId: string
+  store: TokenStore
+  fetch?: typeof fetch
+}): Promise<boolean> {
+  const connection = await options.store.load(options.realmId)
+  if (!connection) return false
+  await revokeToken(options, options.revokeUrl, connection.tokens.refreshToken)
+  await options.store.save(options.realmId, {
+    ...connection,
+    reconnectReason: `reconnect needed: disconnected by \`shiprelay quickbooks disconnect\`; ${RECONNECT_HINT}`,
+  })
+  return true
 }
 
 function page(response: ServerResponse, status: number, text: string): void {

@@ -26,7 +26,7 @@ import { type FilterOptions, filterEvent } from '../filter.js'
 import { MAX_REQUEST_ID, QuickBooksClient, QuickBooksError } from './client.js'
 import { Directory, type DirectoryOptions } from './directory.js'
 import { DocIndex, type SalesFormType } from './doc-index.js'
-import { DEFAULT_OAUTH_URLS } from './oauth.js'
+import { DEFAULT_TOKEN_URL } from './oauth.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { SecretBox } from './secret-box.js'
 import {
@@ -100,7 +100,7 @@ export function createQuickBooksDestination(
     {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
-      tokenUrl: options.tokenUrl ?? DEFAULT_OAUTH_URLS.token,
+      tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
       fetch: deps.fetch,
     },
     tokenStore,

@@ -5,11 +5,7 @@
 import type { QuickBooksTokens } from '../../store/quickbooks-tokens.js'
 import { oauthErrorSchema, tokenResponseSchema } from './types.js'
 
-export const DEFAULT_OAUTH_URLS = {
-  authorize: 'https://appcenter.intuit.com/connect/oauth2',
-  token: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
-  revoke: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
-}
+export const DEFAULT_TOKEN_URL = 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'
 export const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting'
 
 export interface OAuthApp {
@@ -37,6 +33,27 @@ export function exchangeCode(
 
 export function refreshTokens(app: OAuthApp, refreshToken: string, now: number): Promise<QuickBooksTokens> {
   return tokenRequest(app, { grant_type: 'refresh_token', refresh_token: refreshToken }, now)
+}
+
+/** Revokes a connection (reference §2): JSON `{token}` with the app's Basic credentials. */
+export async function revokeToken(
+  app: Omit<OAuthApp, 'tokenUrl'>,
+  revokeUrl: string,
+  token: string,
+): Promise<void> {
+  const basic = Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')
+  const response = await (app.fetch ?? fetch)(revokeUrl, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${basic}`,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ token }),
+    signal: AbortSignal.timeout(app.timeoutMs ?? 30_000),
+  })
+  await response.text()
+  if (!response.ok) throw new TokenEndpointError(`QuickBooks revoke endpoint: HTTP ${response.status}`)
 }
 
 async function tokenRequest(

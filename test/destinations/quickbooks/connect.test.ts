@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { connectQuickBooks } from '../../../src/destinations/quickbooks/connect.js'
+import { connectQuickBooks, disconnectQuickBooks } from '../../../src/destinations/quickbooks/connect.js'
 import { DEFAULT_CLIENT } from '../../../src/simulators/quickbooks/index.js'
 import { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
-import { REALM, simulator } from './helpers.js'
+import { harness, issuedTokens, paidOrder, REALM, simulator } from './helpers.js'
 
 describe('quickbooks connect', () => {
   it('prints the authorization URL, takes the redirect, exchanges the code and stores the tokens', async () => {
@@ -64,5 +64,25 @@ describe('quickbooks connect', () => {
     expect((await fetch(redirect)).status).toBe(400)
     void fetch(printed).then((r) => r.text())
     await expect(connected).rejects.toThrow(/access_denied/)
+  })
+
+  it('disconnect revokes at Intuit and leaves deliveries waiting as reconnect needed', async () => {
+    const sim = await simulator()
+    const tokens = await issuedTokens(sim)
+    const revoked = await disconnectQuickBooks({
+      ...DEFAULT_CLIENT,
+      revokeUrl: sim.oauthUrls.revoke,
+      realmId: REALM,
+      store: tokens,
+    })
+    expect(revoked).toBe(true)
+    expect(sim.tokens.list().every((t) => t.state === 'revoked')).toBe(true)
+    const { destination } = await harness(sim, {}, { tokens })
+    const event = paidOrder(1)
+    expect((await destination.send([event])).get(event.id)).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringMatching(/^reconnect needed: disconnected/),
+    })
+    expect(sim.requests().filter((r) => r.url.startsWith('/v3/'))).toHaveLength(0)
   })
 })
