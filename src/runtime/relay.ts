@@ -112,7 +112,9 @@ export class Relay {
         }),
       }
     })
-    const configured = config.destinations.map((d) => createDestination(d, { fetch: options.fetch }))
+    const configured = config.destinations.map((d) =>
+      createDestination(d, { fetch: options.fetch, db: store.db }),
+    )
     this.destinations = configured.map((c) => c.destination)
     this.routes = configured.map((c) => c.route)
   }

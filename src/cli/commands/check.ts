@@ -3,6 +3,7 @@ import { createDestination } from '../../destinations/registry.js'
 import { ShipStationClient } from '../../source/shipstation/http-client.js'
 import { RateGovernor } from '../../source/shipstation/rate-governor.js'
 import { rawStoreSchema } from '../../source/shipstation/raw-types.js'
+import { openStore } from '../../store/open-database.js'
 import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand } from '../context.js'
 
 /** `shiprelay check`: validates the config, then tries every set of credentials once. */
@@ -43,11 +44,17 @@ export function registerCheckCommand(program: Command): void {
               return `, ${stores.length} stores: ${stores.map((s) => s.storeName).join(', ')}`
             })
           }
-          for (const d of config.destinations) {
-            await report(`destination ${d.id} (${d.type})`, async () => {
-              await createDestination(d).destination.check(AbortSignal.timeout(15_000))
-              return ''
-            })
+          // Destinations that keep state (QuickBooks tokens) read it from the store.
+          const store = await openStore(config.database)
+          try {
+            for (const d of config.destinations) {
+              await report(`destination ${d.id} (${d.type})`, async () => {
+                await createDestination(d, { db: store.db }).destination.check(AbortSignal.timeout(15_000))
+                return ''
+              })
+            }
+          } finally {
+            await store.close()
           }
           return failures === 0 ? 0 : 1
         },
