@@ -33,7 +33,7 @@ export interface ChaosOptions {
   changeGapMs?: [number, number]
   /** Keep the config and the runs' logs even when everything held. */
   keep?: boolean
-  /** How long the last, fault-free run may take to deliver everything. */
+  /** The longest the last, fault-free run may take to deliver everything (default 15 minutes). */
   convergeTimeoutMs?: number
   log?: (line: string) => void
 }
@@ -79,7 +79,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now()
   const log = options.log ?? (() => {})
-  const rng = new SeededRandom(options.seed)
   const dir = mkdtempSync(join(tmpdir(), 'shiprelay-chaos-'))
   const ss = await startShipStationSimulator({
     orders: options.orders,
@@ -116,7 +115,7 @@ destinations:
   let probe: StoreProbe | undefined
   try {
     probe = await openProbe(db.config)
-    const h = new Harness(options, rng, ss, kl, probe, dir, log)
+    const h = new Harness(options, ss, kl, probe, dir, log)
     const report = await h.run()
     report.seconds = Math.round((Date.now() - started) / 1000)
     if (passed(report) && !options.keep) rmSync(dir, { recursive: true, force: true })
@@ -142,16 +141,23 @@ class Harness {
   #killsDuringBackfill = 0
   readonly #unexpectedExits: string[] = []
   readonly #outputs: string[] = []
+  /** One generator per concern, so each draws the same sequence whatever the timing. */
+  readonly #killer: SeededRandom
+  readonly #world: SeededRandom
+  readonly #storm: SeededRandom
 
   constructor(
     private readonly options: ChaosOptions,
-    private readonly rng: SeededRandom,
     private readonly ss: ShipStationSimulator,
     private readonly kl: KlaviyoSimulator,
     private readonly probe: StoreProbe,
     private readonly dir: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.#killer = new SeededRandom(options.seed * 3 + 1)
+    this.#world = new SeededRandom(options.seed * 3 + 2)
+    this.#storm = new SeededRandom(options.seed * 3 + 3)
+  }
 
   async run(): Promise<ChaosReport> {
     const startedAt = Date.now()
@@ -191,7 +197,7 @@ class Harness {
   async #change(): Promise<void> {
     const [min, max] = this.options.changeGapMs ?? [250, 900]
     while (this.#changing) {
-      await sleep(this.rng.int(min, max))
+      await sleep(this.#world.int(min, max))
       if (!this.#changing) return
       const change = this.ss.world.randomChange()
       this.#changes++
@@ -203,16 +209,16 @@ class Harness {
   /** Steady 5xx, latency and cut-off bodies, plus a burst of 429s every several seconds at both ends. */
   async #stormNowAndThen(): Promise<void> {
     while (this.#changing) {
-      await sleep(this.rng.int(6000, 12_000))
+      await sleep(this.#storm.int(6000, 12_000))
       if (!this.#changing) return
-      this.ss.faults.set({ ...SS_FAULTS, burst429: this.rng.int(1, 3), seed: this.rng.int(1, 1e9) })
-      this.kl.faults.set({ ...KL_FAULTS, burst429: this.rng.int(1, 4), seed: this.rng.int(1, 1e9) })
+      this.ss.faults.set({ ...SS_FAULTS, burst429: this.#storm.int(1, 3), seed: this.#storm.int(1, 1e9) })
+      this.kl.faults.set({ ...KL_FAULTS, burst429: this.#storm.int(1, 4), seed: this.#storm.int(1, 1e9) })
     }
   }
 
   async #round(round: number): Promise<void> {
     const backfill = this.#liveAt === undefined
-    const kind: KillKind = this.rng.weighted(
+    const kind: KillKind = this.#killer.weighted(
       backfill
         ? [
             ['backfill paging', 4],
@@ -236,7 +242,7 @@ class Harness {
       `round ${round}/${this.options.rounds}: killed (${label}) after ${end.ms} ms; ${this.#changes} changes so far, ` +
         `${this.#completions.length - 1} cycles completed${backfill ? ', backfill' : ''}`,
     )
-    await sleep(this.rng.int(0, 800))
+    await sleep(this.#killer.int(0, 800))
   }
 
   #start(): CliRun & { at: number } {
@@ -249,12 +255,15 @@ class Harness {
     const pagesBase = pagesServed(this.ss)
     const klBase = accepted(this.kl)
     const seqBase = (await this.probe.read()).lastEventSeq
-    const k = this.rng.int(1, 4)
-    const randomAt = life.at + this.rng.int(1200, 6000)
-    // Live kills wait a while first, so runs also complete cycles (which is what makes statuses required).
-    const armedAt = kind === 'backfill paging' ? life.at : life.at + this.rng.int(1500, 5000)
+    const k = this.#killer.int(1, 4)
+    const randomAt = life.at + this.#killer.int(1200, 6000)
+    // Live kills wait a while first, half of them until the run completed a cycle, so runs also
+    // complete cycles (which is what makes brief statuses required, see judge.ts).
+    const armedAt = kind === 'backfill paging' ? life.at : life.at + this.#killer.int(1500, 5000)
+    const completions = this.#completions.length
+    const afterCycle = kind !== 'backfill paging' && kind !== 'random' && this.#killer.chance(0.5)
     while (Date.now() < deadline && life.child.exitCode === null) {
-      if (Date.now() < armedAt) {
+      if (Date.now() < armedAt || (afterCycle && this.#completions.length === completions)) {
         await sleep(20)
         continue
       }
@@ -288,26 +297,35 @@ class Harness {
     return { ...end, ms: Date.now() - life.at }
   }
 
-  /** A last run without faults: until two cycles completed after the last change and nothing is pending. */
+  /**
+   * A last run without faults: until two cycles completed after the last change and nothing is pending.
+   * Deliveries that failed often wait up to 10 minutes for their next try (the capped backoff), so the
+   * wait stretches to the last one due, within `convergeTimeoutMs` (default 15 minutes).
+   */
   async #converge(): Promise<boolean> {
     const life = this.#start()
-    const timeout = this.options.convergeTimeoutMs ?? 120_000
-    const deadline = Date.now() + timeout
+    const timeout = this.options.convergeTimeoutMs ?? 900_000
+    const started = Date.now()
     const lastChange = this.#lastChangeAt
     let settled = false
-    while (Date.now() < deadline && life.child.exitCode === null) {
+    let deadline = started + 60_000
+    while (Date.now() < Math.min(deadline, started + timeout) && life.child.exitCode === null) {
       const r = this.#reading
       const after = this.#completions.filter((c) => c > lastChange + 50).length
       if (r && after >= 2 && !r.deliveries.pending && !r.deliveries.held) {
         settled = true
         break
       }
+      if (r?.lastDueAt) deadline = Math.max(deadline, r.lastDueAt + 30_000)
       await sleep(100)
     }
-    if (!settled) this.log(`did not converge within ${timeout} ms`)
+    const waited = Date.now() - started
+    if (!settled) this.log(`did not converge within ${waited} ms`)
     const end = await this.#kill(life, 'SIGTERM')
     if (end.signal !== null || end.code !== 0) this.#unexpectedExits.push(`final run: ${describeExit(end)}`)
-    this.log(`final run converged: ${settled}, stopped with ${describeExit(end)}`)
+    this.log(
+      `final run: converged ${settled} after ${waited} ms; exit code ${end.code}, signal ${end.signal}`,
+    )
     return settled && end.code === 0
   }
 

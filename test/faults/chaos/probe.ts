@@ -17,6 +17,8 @@ export interface StoreReading {
   lastEventSeq: number
   /** Delivery rows per state (pending, held, delivered, skipped, dead). */
   deliveries: Record<string, number>
+  /** When the last pending delivery is due (epoch ms), null when none is pending. */
+  lastDueAt: number | null
 }
 
 export interface StoreProbe {
@@ -35,12 +37,13 @@ const EMPTY: StoreReading = {
   fulfillmentsCursor: null,
   lastEventSeq: 0,
   deliveries: {},
+  lastDueAt: null,
 }
 
 const STATE_SQL = `SELECT phase, last_sync_at, orders_cursor, shipments_cursor, fulfillments_cursor
   FROM account_state WHERE account_id = 'main'`
 const SEQ_SQL = 'SELECT COALESCE(MAX(seq), 0) AS seq FROM events'
-const DELIVERIES_SQL = 'SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state'
+const DELIVERIES_SQL = `SELECT state, COUNT(*) AS n, MAX(next_attempt_at) AS due FROM deliveries GROUP BY state`
 const UNSETTLED_SQL = `SELECT state, reason, COUNT(*) AS n FROM deliveries
   WHERE state NOT IN ('delivered', 'skipped') GROUP BY state, reason`
 
@@ -52,7 +55,11 @@ interface Row {
   fulfillments_cursor: number | string | null
 }
 
-function reading(state: Row | undefined, seq: unknown, rows: { state: string; n: unknown }[]): StoreReading {
+function reading(
+  state: Row | undefined,
+  seq: unknown,
+  rows: { state: string; n: unknown; due: unknown }[],
+): StoreReading {
   const num = (v: number | string | null | undefined) => (v == null ? null : Number(v))
   return {
     phase: state?.phase ?? null,
@@ -62,6 +69,7 @@ function reading(state: Row | undefined, seq: unknown, rows: { state: string; n:
     fulfillmentsCursor: num(state?.fulfillments_cursor),
     lastEventSeq: Number(seq ?? 0),
     deliveries: Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])),
+    lastDueAt: num(rows.find((r) => r.state === 'pending')?.due as string | null | undefined),
   }
 }
 
@@ -72,7 +80,11 @@ export async function openProbe(config: DatabaseConfig): Promise<StoreProbe> {
 function sqliteProbe(file: string): StoreProbe {
   let db: SQLite.Database | undefined
   const open = () => {
-    db ??= new SQLite(file, { readonly: true, fileMustExist: true })
+    if (!db) {
+      db = new SQLite(file, { readonly: true, fileMustExist: true })
+      // A read can meet the writer's checkpoint or a recovery after a kill: wait, as shiprelay does.
+      db.pragma('busy_timeout = 5000')
+    }
     return db
   }
   const guarded = <T>(query: (db: SQLite.Database) => T, fallback: T): T => {
@@ -89,7 +101,8 @@ function sqliteProbe(file: string): StoreProbe {
       return guarded((d) => {
         const state = d.prepare(STATE_SQL).get() as Row | undefined
         const seq = (d.prepare(SEQ_SQL).get() as { seq: number }).seq
-        return reading(state, seq, d.prepare(DELIVERIES_SQL).all() as { state: string; n: number }[])
+        const rows = d.prepare(DELIVERIES_SQL).all() as { state: string; n: number; due: number }[]
+        return reading(state, seq, rows)
       }, EMPTY)
     },
     async unsettled() {
@@ -120,7 +133,8 @@ async function postgresProbe(url: string): Promise<StoreProbe> {
       guarded(async () => {
         const state = (await client.query<Row>(STATE_SQL)).rows[0]
         const seq = (await client.query<{ seq: string }>(SEQ_SQL)).rows[0]?.seq
-        return reading(state, seq, (await client.query<{ state: string; n: string }>(DELIVERIES_SQL)).rows)
+        const rows = (await client.query<{ state: string; n: string; due: string }>(DELIVERIES_SQL)).rows
+        return reading(state, seq, rows)
       }, EMPTY),
     unsettled: () =>
       guarded(async () => {
