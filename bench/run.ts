@@ -1,24 +1,82 @@
 /**
- * `npm run bench` (`-- --quick` for a small run): runs the benchmarks and writes bench/results/*.json.
- * Figures are ratios against a bound measured in the same run, so they mean the same on any machine.
+ * `npm run bench` (`npm run bench:quick` for a small run of about a minute): pipeline throughput on
+ * SQLite and PostgreSQL, the backfill at the rate-limit bound with shiprelay's memory, and many
+ * accounts in one process. Writes bench/results/<mode>.json and the generated tables in
+ * docs/benchmarks.md. The full run takes about 15 minutes on two cores.
+ *
+ * PostgreSQL: SHIPRELAY_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names a
+ * server where the bench may create and drop its own databases; without one, PostgreSQL is skipped.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { benchAccounts } from './accounts.js'
 import { benchBackfill } from './backfill.js'
+import { workers } from './lib/child.js'
+import { loadNow, machine } from './lib/machine.js'
+import { DEFAULT_POSTGRES_URL } from './lib/postgres.js'
+import { markdown, type RunReport, updateDocs } from './lib/report.js'
+import { benchThroughput } from './throughput.js'
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
-const sizes = values.quick ? [2000] : [10_000]
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-for (const orders of sizes) {
-  // A 2-second window keeps the run short; 40 requests per window as ShipStation allows per minute.
-  const result = await benchBackfill({ orders, windowMs: 2000, limit: 40, reserve: 0, seed: 1 })
-  writeFileSync(
-    new URL(`./results/backfill-${orders}.json`, import.meta.url),
-    `${JSON.stringify(result, null, 2)}\n`,
-  )
-  console.log(
-    `backfill ${result.orders} orders: ${result.requests} requests / ${result.minimumRequests} minimum = ${result.requestsPerMinimum.toFixed(3)}, ` +
-      `429s ${result.throttled}, rate-limit waits ${result.rateLimitWaits}, ${Math.round(result.wallMs)} ms ` +
-      `(${Math.round(result.realWorldMs / 1000)} s with 60-s windows)`,
-  )
+const quick = values.quick
+const repetitions = quick ? 1 : 3
+const postgresUrl = process.env.SHIPRELAY_BENCH_DATABASE_URL ?? DEFAULT_POSTGRES_URL
+
+const started = performance.now()
+const host = machine()
+const log = (text: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${text}`)
+log(`bench (${quick ? 'quick' : 'full'}): compiling the workers`)
+const run = workers()
+
+log('throughput, rate limits off (SQLite, PostgreSQL)')
+const throughput = await benchThroughput(
+  { orders: quick ? 5_000 : 20_000, seed: 1, repetitions, databases: ['sqlite', 'postgres'], postgresUrl },
+  run,
+)
+
+// The window must hold the 40 pages' work (~100–200 ms each here), or the rate measures the pipeline.
+log('backfill at the rate-limit bound, with memory')
+const backfill = await benchBackfill(
+  { orders: quick ? 30_000 : 100_000, windowMs: quick ? 5_000 : 8_000, limit: 40, seed: 1, repetitions },
+  run,
+)
+
+log('the same backfill at a 600-ms window, where the serial client cannot keep up')
+const backfillShortWindow = await benchBackfill(
+  { orders: quick ? 10_000 : 20_000, windowMs: 600, limit: 40, seed: 1, repetitions: 1 },
+  run,
+)
+
+log('many accounts')
+const accounts = await benchAccounts(
+  {
+    accounts: quick ? 100 : 1000,
+    ordersPerAccount: 20,
+    intervalsMs: quick ? [4_000, 2_000] : [20_000, 10_000, 5_000],
+    intervalsPerStep: quick ? 2 : 3,
+    changesPerAccountPerInterval: 0.1,
+    repetitions,
+    seed: 1,
+  },
+  run,
+)
+
+host.loadAverage.end = loadNow()
+const report: RunReport = {
+  mode: quick ? 'quick' : 'full',
+  repetitions,
+  machine: host,
+  throughput,
+  backfill,
+  backfillShortWindow,
+  accounts,
 }
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+writeFileSync(
+  new URL(`./results/${report.mode}.json`, import.meta.url),
+  `${JSON.stringify(report, null, 2)}\n`,
+)
+const tables = markdown(report)
+updateDocs(new URL('../docs/benchmarks.md', import.meta.url), report.mode, tables)
+console.log(`\n${tables}\n`)
+log(`done: bench/results/${report.mode}.json, docs/benchmarks.md`)
