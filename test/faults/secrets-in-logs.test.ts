@@ -45,19 +45,18 @@ function forms(): Map<string, string> {
 const yamlText = (s: string) => JSON.stringify(s)
 
 /**
- * Forwards to `target`, except every `every`-th request, which gets a non-retryable error whose text
+ * Forwards to `target`, except the requests `picks` chooses, which get a non-retryable error whose text
  * quotes the request's Authorization header (as some proxies and debug error pages do).
  */
 async function echoingProxy(
   target: string,
-  every: number,
+  picks: (path: string) => boolean,
   echo: (authorization: string, path: string) => string,
 ) {
-  let n = 0
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    if (++n % every === 0) {
+    if (picks(req.url ?? '')) {
       res
         .writeHead(400, { 'content-type': 'application/json' })
         .end(echo(req.headers.authorization ?? '', req.url ?? ''))
@@ -96,26 +95,35 @@ it('prints no secret in any form, whatever fails', async () => {
     apiKeys: [SECRETS.klaviyoGood],
     faults: { errorRate: 0.2, errorStatus: 503, cloudflareRate: 0.1, burst429: 2, seed: 61 },
   })
-  const ssProxy = await echoingProxy(ss.url, 7, (authorization) =>
-    JSON.stringify({ Message: `The request is invalid. Rejected header Authorization: ${authorization}` }),
+  // The next `echoes` shipments reads fail with this text: the cycle fails, logged and stored.
+  let echoes = 1
+  const ssProxy = await echoingProxy(
+    ss.url,
+    (path) => path.startsWith('/shipments?') && echoes-- > 0,
+    (authorization) =>
+      JSON.stringify({ Message: `The request is invalid. Rejected header Authorization: ${authorization}` }),
   )
   // Klaviyo blames the event itself (a pointer into it): the event goes dead with this text as reason.
-  const klProxy = await echoingProxy(kl.url, 3, (authorization, path) =>
-    JSON.stringify({
-      errors: [
-        {
-          status: 400,
-          code: 'invalid',
-          title: 'Invalid input.',
-          detail: `Not valid with the credential "${authorization.replace(/^\S+\s+/, '')}" (${authorization}).`,
-          source: {
-            pointer: path.includes('bulk')
-              ? '/data/attributes/events-bulk-create/data/0/attributes/events/data/0/attributes/properties'
-              : '/data/attributes/properties',
+  let klaviyoRequests = 0
+  const klProxy = await echoingProxy(
+    kl.url,
+    () => ++klaviyoRequests === 1,
+    (authorization, path) =>
+      JSON.stringify({
+        errors: [
+          {
+            status: 400,
+            code: 'invalid',
+            title: 'Invalid input.',
+            detail: `Not valid with the credential "${authorization.replace(/^\S+\s+/, '')}" (${authorization}).`,
+            source: {
+              pointer: path.includes('bulk')
+                ? '/data/attributes/events-bulk-create/data/0/attributes/events/data/0/attributes/properties'
+                : '/data/attributes/properties',
+            },
           },
-        },
-      ],
-    }),
+        ],
+      }),
   )
   const dir = mkdtempSync(join(tmpdir(), 'shiprelay-secrets-'))
   const database = join(dir, 'shiprelay.db')
@@ -153,6 +161,8 @@ destinations:
     run.child.kill('SIGTERM')
     const ran = await run.done
     outputs.push(ran.stdout, ran.stderr)
+    // sync --once meets the echo again: its cycle fails, and status shows the stored error.
+    echoes = 1
     const once = await runCli(['sync', '--once', '--wait', '1s', '-c', config])
     outputs.push(once.stdout, once.stderr)
     const reads = await Promise.all(
@@ -172,6 +182,7 @@ destinations:
     // Secrets came back in error texts, and were caught.
     expect(printed).toContain('Authorization: Basic [redacted]')
     expect(printed).toContain('Klaviyo-API-Key [redacted]')
+    expect(printed).toMatch(/last sync .* FAILED: ShipStation \/shipments: HTTP 400 .*Basic \[redacted\]/)
     expect(stored).toContain('[redacted]')
     expect(kl.stats().requests['POST /api/event-bulk-create-jobs']?.total).toBeGreaterThan(0)
 

@@ -52,7 +52,7 @@ forEachDatabase('ShipStation faults mid-backfill', (database) => {
   it.each(CASES)(
     '$name: the cycle fails cleanly, the cursor stays on the last stored page, the next cycle finishes',
     async (c) => {
-      const pipeline = await startPipeline(database, { shipstation: { orders: 700, seed: 31 } })
+      const pipeline = await startPipeline(database, { shipstation: { orders: 560, seed: 31 } })
       p = pipeline
       const state = { hang: false }
       let ordersPages = 0
@@ -98,7 +98,7 @@ forEachDatabase('ShipStation faults mid-backfill', (database) => {
         cursorSecond(Math.max(...orders.map((o) => o.modifyDate))),
       )
       await expectExactlyOnce(pipeline)
-      expect(pipeline.stored().length).toBeGreaterThan(600)
+      expect(pipeline.stored().length).toBeGreaterThan(480)
     },
   )
 

@@ -478,7 +478,8 @@ export function formatReport(r: ChaosReport): string {
     `  world changes ${r.changes} (${Object.entries(r.changeKinds)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')})`,
-    `  events expected ${v.expected}, delivered ${v.delivered} (${r.deliveredLive} live); statuses that lasted less than a cycle and may go unseen: ${v.optional}, of which came through ${v.optionalDelivered}`,
+    `  events expected ${v.expected}, delivered ${v.delivered} (${r.deliveredLive} live)`,
+    `  statuses not bound to be seen (shorter than a cycle, or changed before the backfill reached them): ${v.optional}, announced anyway ${v.optionalDelivered}`,
     `  missing ${v.count('missing')}, duplicated ${v.count('duplicated')}, extra ${v.count('extra')}, history flag wrong ${v.count('history flag')}`,
     `  re-sent after a kill and dropped by Klaviyo as duplicates: ${r.resent}`,
     `  ShipStation: ${r.shipstation.requests} requests ${JSON.stringify(r.shipstation.byStatus)}, faults ${JSON.stringify(r.shipstation.faults)}`,

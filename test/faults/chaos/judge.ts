@@ -70,7 +70,10 @@ export interface Problem {
 export interface Verdict {
   /** Required entries that must produce an event (the "expected" count). */
   expected: number
-  /** Optional entries of the run (shown by ShipStation only for a moment), and how many came through. */
+  /**
+   * Optional entries that were current at some time during the run (lasted less than a cycle, or only
+   * while the backfill had not reached them), and how many came through anyway.
+   */
   optional: number
   optionalDelivered: number
   delivered: number
@@ -113,13 +116,13 @@ export function judge(
       continue
     }
     const required = order.entries.map((e, i) => isRequired(e, order.entries[i + 1]?.at, t))
-    const walk = bestWalk(order, events, required)
+    const walk = bestWalk(order, events, required, t.startedAt)
     problems.push(...walk.problems)
     for (let i = 0; i < order.entries.length; i++) {
       if (order.entries[i]!.via === 'merge') continue
       if (required[i]) {
         if (walk.mustSend.has(i)) expected++
-      } else if (order.entries[i]!.at >= t.startedAt) {
+      } else if ((order.entries[i + 1]?.at ?? Number.POSITIVE_INFINITY) >= t.startedAt) {
         optional++
         if (walk.matched.has(i)) optionalDelivered++
       }
@@ -167,8 +170,17 @@ interface Walk {
   mustSend: Set<number>
 }
 
-/** Tries each reading of which event is the order's first and keeps the one with the fewest problems. */
-function bestWalk(order: OrderFacts, events: readonly DeliveredEvent[], required: readonly boolean[]): Walk {
+/**
+ * Tries each reading of which event is the order's first and keeps the one with the fewest problems;
+ * among equally good ones, a status that was still current when the run began (the backfill cannot
+ * have seen one superseded before).
+ */
+function bestWalk(
+  order: OrderFacts,
+  events: readonly DeliveredEvent[],
+  required: readonly boolean[],
+  startedAt: number,
+): Walk {
   const sorted = [...events].sort((a, b) => a.time - b.time)
   const firstTime = sorted[0]?.time
   const firsts = sorted.filter((e) => e.time === firstTime)
@@ -179,6 +191,8 @@ function bestWalk(order: OrderFacts, events: readonly DeliveredEvent[], required
     })
   }
   if (candidates.length === 0) return walk(order, sorted, required, undefined)
+  const superseded = (at: number) => (order.entries[at + 1]?.at ?? Number.POSITIVE_INFINITY) < startedAt
+  candidates.sort((a, b) => Number(superseded(a.at)) - Number(superseded(b.at)))
   let best: Walk | undefined
   for (const candidate of candidates) {
     const w = walk(order, sorted, required, candidate)
