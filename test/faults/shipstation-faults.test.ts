@@ -49,7 +49,9 @@ forEachDatabase('ShipStation faults mid-backfill', (database) => {
     p = undefined
   })
 
-  it.each(CASES)(
+  // The store's part (page and cursor in one transaction) is the same for every fault: on PostgreSQL one
+  // fault shows it; SQLite runs them all.
+  it.each(database.name === 'sqlite' ? CASES : CASES.slice(0, 1))(
     '$name: the cycle fails cleanly, the cursor stays on the last stored page, the next cycle finishes',
     async (c) => {
       const pipeline = await startPipeline(database, { shipstation: { orders: 560, seed: 31 } })
