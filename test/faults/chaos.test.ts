@@ -1,6 +1,6 @@
 /**
  * The short, seeded form of the crash-and-fault harness (the long form: `npm run test:faults -- --rounds
- * 60`, see docs/reliability.md): `shiprelay run` SIGKILLed four times, during the backfill and in live
+ * 60`, see docs/reliability.md): `shiprelay run` SIGKILLed three times, during the backfill and in live
  * traffic, against faulty simulators, while the world changes; then every expected event is in Klaviyo
  * exactly once and the store is consistent.
  */
@@ -10,9 +10,9 @@ import { formatReport, runChaos } from './chaos/harness.js'
 
 const sqlite = DATABASES.find((d) => d.name === 'sqlite')!
 
-it('survives four SIGKILLs across backfill and live traffic: nothing missing, doubled or extra', async () => {
+it('survives three SIGKILLs across backfill and live traffic: nothing missing, doubled or extra', async () => {
   const report = await runChaos({
-    rounds: 4,
+    rounds: 3,
     seed: 11,
     orders: 400,
     database: sqlite,

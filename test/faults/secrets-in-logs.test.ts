@@ -157,13 +157,13 @@ destinations:
     const deadline = Date.now() + 30_000
     while (!log.includes('"msg":"sync cycle done"') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100))
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
     run.child.kill('SIGTERM')
     const ran = await run.done
     outputs.push(ran.stdout, ran.stderr)
     // sync --once meets the echo again: its cycle fails, and status shows the stored error.
     echoes = 1
-    const once = await runCli(['sync', '--once', '--wait', '1s', '-c', config])
+    const once = await runCli(['sync', '--once', '--wait', '0s', '-c', config])
     outputs.push(once.stdout, once.stderr)
     const reads = await Promise.all(
       [['check'], ['status'], ['events', '--json']].map((args) => runCli([...args, '-c', config])),
