@@ -18,6 +18,8 @@ export const STORED_ENTITIES = [
   'SalesReceipt',
   'Invoice',
   'Payment',
+  'CreditMemo',
+  'RefundReceipt',
 ] as const
 export type StoredEntity = (typeof STORED_ENTITIES)[number]
 
@@ -25,6 +27,8 @@ const ID_SPACE: Readonly<Record<StoredEntity, string>> = {
   SalesReceipt: 'txn',
   Invoice: 'txn',
   Payment: 'txn',
+  CreditMemo: 'txn',
+  RefundReceipt: 'txn',
   Customer: 'name',
   Vendor: 'name',
   Employee: 'name',

@@ -67,16 +67,20 @@ export function refreshInvoice(company: Company, invoiceId: string, now: number)
   meta.LastUpdatedTime = timestamp(now, company.settings.timezone)
 }
 
-/** A customer's Balance: the open balance of its invoices (no new SyncToken; QBO derives it). */
+/**
+ * A customer's Balance: the open balance of its invoices less its open credit memos, so it may go
+ * negative (no new SyncToken; QBO derives it). Credit memos counting here is unconfirmed.
+ */
 export function refreshCustomerBalance(company: Company, customerId: unknown): void {
   if (typeof customerId !== 'string') return
   const customer = company.get('Customer', customerId)
   if (!customer) return
-  let open = 0n
-  for (const invoice of company.all('Invoice')) {
-    if ((invoice.CustomerRef as Json | undefined)?.value === customerId)
-      open += cents(Number(invoice.Balance))
-  }
+  const openOf = (entity: 'Invoice' | 'CreditMemo') =>
+    company
+      .all(entity)
+      .filter((t) => customerIdOf(t) === customerId)
+      .reduce((sum, t) => sum + cents(Number(t.Balance)), 0n)
+  const open = openOf('Invoice') - openOf('CreditMemo')
   customer.Balance = fromCents(open)
   customer.BalanceWithJobs = fromCents(open)
 }

@@ -17,7 +17,13 @@ import {
 import { idText, type Json, parseEntity } from './input.js'
 import { accountWriter, customerWriter, itemWriter } from './names.js'
 import { paymentWriter, voidedPayment } from './payments.js'
-import { invoiceWriter, salesReceiptWriter, voidedSalesForm } from './sales.js'
+import {
+  creditMemoWriter,
+  invoiceWriter,
+  refundReceiptWriter,
+  salesReceiptWriter,
+  voidedSalesForm,
+} from './sales.js'
 import { baseFields, type EntityWriter, ordered, prune, type WriteContext } from './shape.js'
 
 export type EntityName = StoredEntity | 'CompanyInfo' | 'Preferences'
@@ -35,6 +41,9 @@ const KINDS: Readonly<Record<EntityName, Kind>> = {
   SalesReceipt: { writer: salesReceiptWriter, transaction: { voided: voidedSalesForm } },
   Invoice: { writer: invoiceWriter, transaction: { voided: voidedSalesForm } },
   Payment: { writer: paymentWriter, transaction: { voided: voidedPayment } },
+  // Void of CreditMemo and RefundReceipt: third-party clients call it; Intuit's reference unconfirmed.
+  CreditMemo: { writer: creditMemoWriter, transaction: { voided: voidedSalesForm } },
+  RefundReceipt: { writer: refundReceiptWriter, transaction: { voided: voidedSalesForm } },
   Vendor: {},
   Employee: {},
   TaxCode: {},

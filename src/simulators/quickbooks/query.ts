@@ -42,6 +42,7 @@ const TRANSACTION = {
   CustomerRef: p('CustomerRef.value', 'id'),
   TotalAmt: p('TotalAmt', 'number'),
 }
+const SALES_FORM = { ...TRANSACTION, DocNumber: p('DocNumber', 'text') }
 
 /** What each entity can be filtered and sorted by. */
 const FILTERABLE: Readonly<Record<EntityName, Record<string, Property>>> = {
@@ -74,14 +75,12 @@ const FILTERABLE: Readonly<Record<EntityName, Record<string, Property>>> = {
   TaxCode: { Name: p('Name', 'text'), Active: p('Active', 'boolean'), Taxable: p('Taxable', 'boolean') },
   TaxRate: { Name: p('Name', 'text'), Active: p('Active', 'boolean') },
   PaymentMethod: { Name: p('Name', 'text'), Active: p('Active', 'boolean'), Type: p('Type', 'text') },
-  SalesReceipt: { ...TRANSACTION, DocNumber: p('DocNumber', 'text') },
-  Invoice: {
-    ...TRANSACTION,
-    DocNumber: p('DocNumber', 'text'),
-    DueDate: p('DueDate', 'date'),
-    Balance: p('Balance', 'number'),
-  },
+  SalesReceipt: SALES_FORM,
+  Invoice: { ...SALES_FORM, DueDate: p('DueDate', 'date'), Balance: p('Balance', 'number') },
   Payment: { ...TRANSACTION, PaymentRefNum: p('PaymentRefNum', 'text') },
+  // Unconfirmed beyond DocNumber/TxnDate/CustomerRef/TotalAmt; Balance as on Invoice.
+  CreditMemo: { ...SALES_FORM, Balance: p('Balance', 'number') },
+  RefundReceipt: SALES_FORM,
   CompanyInfo: {},
   Preferences: {},
 }

@@ -1,8 +1,9 @@
 /**
- * SalesReceipt and Invoice (reference §5): line validation (DetailType, ItemRef, Amount = Qty ×
- * UnitPrice → 6070, US line tax codes TAX/NON → 6100), DocNumber rules (≤ 21 characters, 6140,
- * auto-numbering), references (2500/610) and what QBO computes: line Ids and LineNum, the added
- * SubTotal line, tax, TotalAmt, Balance.
+ * The sales forms — SalesReceipt, Invoice, CreditMemo, RefundReceipt (reference §5; the last two are not
+ * in the reference, their differences are unconfirmed, see docs/simulators/quickbooks.md): line
+ * validation (DetailType, ItemRef, Amount = Qty × UnitPrice → 6070, US line tax codes TAX/NON → 6100),
+ * DocNumber rules (≤ 21 characters, 6140 per type, auto-numbering), references (2500/610) and what QBO
+ * computes: line Ids and LineNum, the added SubTotal line, tax, TotalAmt, Balance, RemainingCredit.
  */
 import { z } from 'zod'
 import type { Company } from './company.js'
@@ -43,7 +44,7 @@ import {
 } from './shape.js'
 import { addDays, localDate } from './time.js'
 
-export type SalesForm = 'SalesReceipt' | 'Invoice'
+export type SalesForm = 'SalesReceipt' | 'Invoice' | 'CreditMemo' | 'RefundReceipt'
 
 /** The ItemRef that fills the form's shipping field (reference §5 "Lines"). */
 export const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID'
@@ -160,12 +161,39 @@ const common = {
   TaxExemptionRef: readOnly,
 }
 
-const salesReceiptSchema = z.strictObject({
+/** Forms that record money moving at once (SalesReceipt in, RefundReceipt out). */
+const paidAtOnce = {
   ...common,
   PaymentMethodRef: ref.optional(),
   PaymentRefNum: text(21).optional(),
   PaymentType: text().optional(),
   CreditCardPayment: readOnly,
+}
+
+const salesReceiptSchema = z.strictObject(paidAtOnce)
+
+/** CheckPayment as the RefundReceipt XSD has it (unconfirmed: echoed as sent). */
+const refundReceiptSchema = z.strictObject({
+  ...paidAtOnce,
+  CheckPayment: z
+    .strictObject({
+      CheckNum: text().optional(),
+      Status: text().optional(),
+      NameOnAcct: text().optional(),
+      AcctNum: text().optional(),
+      BankName: text().optional(),
+    })
+    .optional(),
+})
+
+/**
+ * CreditMemo: `RemainingCredit` is derived; `InvoiceRef` (France invoice corrections) is echoed as sent
+ * without a lookup (unconfirmed).
+ */
+const creditMemoSchema = z.strictObject({
+  ...common,
+  RemainingCredit: readOnly,
+  InvoiceRef: ref.optional(),
 })
 
 const invoiceSchema = z.strictObject({
@@ -180,7 +208,9 @@ const invoiceSchema = z.strictObject({
   DeliveryInfo: readOnly,
 })
 
-type FormInput = z.output<typeof invoiceSchema> & z.output<typeof salesReceiptSchema>
+type FormInput = z.output<typeof invoiceSchema> &
+  z.output<typeof refundReceiptSchema> &
+  z.output<typeof creditMemoSchema>
 
 const HEAD = [
   ...BASE_KEYS,
@@ -216,26 +246,76 @@ const HEAD = [
   'Balance',
 ]
 
-/** Key orders of the official SalesReceipt sample and the CDC Invoice capture. */
-const ORDER: Record<SalesForm, readonly string[]> = {
-  SalesReceipt: [
-    ...HEAD,
-    'PaymentMethodRef',
-    'PaymentRefNum',
-    'PaymentType',
-    'TxnSource',
-    'DepositToAccountRef',
-  ],
-  Invoice: [
-    ...HEAD,
-    'Deposit',
-    'DepositToAccountRef',
-    'AllowIPNPayment',
-    'AllowOnlinePayment',
-    'AllowOnlineCreditCardPayment',
-    'AllowOnlineACHPayment',
-    'TxnSource',
-  ],
+const PAID_AT_ONCE_ORDER = [
+  ...HEAD,
+  'PaymentMethodRef',
+  'PaymentRefNum',
+  'PaymentType',
+  'CheckPayment',
+  'TxnSource',
+  'DepositToAccountRef',
+]
+
+/**
+ * What differs between the forms. `receivable`: an A/R form (Invoice, CreditMemo) — CustomerRef required,
+ * addresses and e-mail taken from the customer when missing, no deposit account by default, counted in
+ * the customer's Balance.
+ */
+interface FormKind {
+  schema: z.ZodType<Json>
+  /**
+   * Key order on the wire: the official SalesReceipt sample and the CDC Invoice capture; RefundReceipt
+   * and CreditMemo in the same layout (unconfirmed).
+   */
+  order: readonly string[]
+  receivable: boolean
+}
+
+const FORMS: Readonly<Record<SalesForm, FormKind>> = {
+  SalesReceipt: { schema: salesReceiptSchema, order: PAID_AT_ONCE_ORDER, receivable: false },
+  RefundReceipt: { schema: refundReceiptSchema, order: PAID_AT_ONCE_ORDER, receivable: false },
+  Invoice: {
+    schema: invoiceSchema,
+    order: [
+      ...HEAD,
+      'Deposit',
+      'DepositToAccountRef',
+      'AllowIPNPayment',
+      'AllowOnlinePayment',
+      'AllowOnlineCreditCardPayment',
+      'AllowOnlineACHPayment',
+      'TxnSource',
+    ],
+    receivable: true,
+  },
+  CreditMemo: {
+    schema: creditMemoSchema,
+    order: [...HEAD, 'RemainingCredit', 'InvoiceRef', 'DepositToAccountRef', 'TxnSource'],
+    receivable: true,
+  },
+}
+
+/** RefundReceipt: the account the refund is paid from (unconfirmed: the QBO form's "Refund From" list). */
+const REFUND_FROM_TYPES = new Set(['Bank', 'Other Current Asset'])
+
+/**
+ * DepositToAccountRef: required on a RefundReceipt (2020) and of a type money can be paid from (6000,
+ * wording unconfirmed); SalesReceipt defaults to Undeposited Funds; A/R forms have none unless sent.
+ */
+function depositAccount(ctx: WriteContext, form: SalesForm, input: FormInput) {
+  const { company } = ctx
+  if (form === 'RefundReceipt' && !input.DepositToAccountRef) throw requiredParam('DepositToAccountRef')
+  if (!input.DepositToAccountRef) {
+    return form === 'SalesReceipt' ? defaultAccount(company, 'UndepositedFunds') : undefined
+  }
+  const account = resolveRef(company, 'Account', input.DepositToAccountRef, 'DepositToAccountRef')
+  if (
+    form === 'RefundReceipt' &&
+    !REFUND_FROM_TYPES.has(String(company.get('Account', account.value)?.AccountType))
+  ) {
+    throw business('Select a bank or other current asset account to refund from (DepositToAccountRef).')
+  }
+  return account
 }
 
 interface BuiltLine {
@@ -551,7 +631,8 @@ function buildSalesForm(
   const zone = company.settings.timezone
   const inputLines = (input.Line ?? []).filter((l) => l.DetailType !== 'SubTotalLineDetail')
   if (inputLines.length === 0) throw requiredParam('Line')
-  if (form === 'Invoice' && !input.CustomerRef) throw requiredParam('CustomerRef')
+  const { receivable } = FORMS[form]
+  if (receivable && !input.CustomerRef) throw requiredParam('CustomerRef')
   const customerRef = input.CustomerRef && resolveRef(company, 'Customer', input.CustomerRef, 'CustomerRef')
   const customer = customerRef && company.get('Customer', customerRef.value)
   const docNumber = resolveDocNumber(ctx, form, input, previous)
@@ -584,7 +665,9 @@ function buildSalesForm(
   const derived = invoice
     ? invoiceDerived(company, previous?.Id as string | undefined, totalCents, depositCents)
     : undefined
-  const fromCustomer = (field: string) => (invoice ? (customer?.[field] as Json | undefined) : undefined)
+  // An unapplied credit memo's Balance and RemainingCredit are its total (credits are not applied here).
+  const openCredit = form === 'CreditMemo' ? fromCents(totalCents) : undefined
+  const fromCustomer = (field: string) => (receivable ? (customer?.[field] as Json | undefined) : undefined)
 
   return {
     ...input,
@@ -602,6 +685,7 @@ function buildSalesForm(
     InvoiceLink: undefined,
     DeliveryInfo: undefined,
     CreditCardPayment: undefined,
+    RemainingCredit: openCredit,
     RecurDataRef: undefined,
     TaxExemptionRef: undefined,
     DocNumber: docNumber,
@@ -622,15 +706,11 @@ function buildSalesForm(
     PrintStatus: input.PrintStatus ?? 'NotSet',
     EmailStatus: input.EmailStatus ?? 'NotSet',
     BillEmail: input.BillEmail ?? fromCustomer('PrimaryEmailAddr'),
-    Balance: derived ? derived.Balance : 0,
+    Balance: derived ? derived.Balance : (openCredit ?? 0),
     PaymentMethodRef:
       input.PaymentMethodRef &&
       resolveRef(company, 'PaymentMethod', input.PaymentMethodRef, 'PaymentMethodRef'),
-    DepositToAccountRef: input.DepositToAccountRef
-      ? resolveRef(company, 'Account', input.DepositToAccountRef, 'DepositToAccountRef')
-      : invoice
-        ? undefined
-        : defaultAccount(company, 'UndepositedFunds'),
+    DepositToAccountRef: depositAccount(ctx, form, input),
     Deposit: invoice ? fromCents(depositCents) : undefined,
     AllowIPNPayment: invoice ? (input.AllowIPNPayment ?? false) : undefined,
     AllowOnlinePayment: invoice ? (input.AllowOnlinePayment ?? false) : undefined,
@@ -640,14 +720,14 @@ function buildSalesForm(
 }
 
 function writer(form: SalesForm): EntityWriter {
-  const schema = form === 'Invoice' ? invoiceSchema : salesReceiptSchema
+  const { schema, order, receivable } = FORMS[form]
   return {
     entity: form,
     parse: (body) => parseEntity(schema, body, form),
-    order: ORDER[form],
+    order,
     build: (ctx, input, previous) => buildSalesForm(form, ctx, input as FormInput, previous),
     afterWrite(ctx, stored, previous) {
-      if (form !== 'Invoice') return
+      if (!receivable) return
       refreshCustomerBalance(ctx.company, customerIdOf(stored))
       if (customerIdOf(previous) !== customerIdOf(stored))
         refreshCustomerBalance(ctx.company, customerIdOf(previous))
@@ -657,6 +737,8 @@ function writer(form: SalesForm): EntityWriter {
 
 export const salesReceiptWriter = writer('SalesReceipt')
 export const invoiceWriter = writer('Invoice')
+export const creditMemoWriter = writer('CreditMemo')
+export const refundReceiptWriter = writer('RefundReceipt')
 
 /**
  * A voided sales form keeps its number and lines with every amount (and quantity) zeroed and the
@@ -683,6 +765,7 @@ export function voidedSalesForm(stored: Json): Json {
     TxnTaxDetail: tax && { TxnTaxCodeRef: tax.TxnTaxCodeRef, TotalTax: 0 },
     TotalAmt: 0,
     Balance: 0,
+    RemainingCredit: stored.RemainingCredit === undefined ? undefined : 0,
     Deposit: stored.Deposit === undefined ? undefined : 0,
   }
 }
