@@ -6,7 +6,8 @@
  *
  * ShipStation's side is read live: labels (GET /shipments) and fulfilments (GET /fulfillments) created
  * in the range, voided ones and return labels left out. An order counts on the day of its first live
- * label or fulfilment, which is the time shiprelay gives its `Order Shipped`.
+ * label or fulfilment, which is the time shiprelay gives its `Order Shipped`. QuickBooks destinations
+ * also get the document each of the day's shipped orders became, or why it has none (./quickbooks.ts).
  */
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
@@ -15,6 +16,7 @@ import type { ShipStationClient } from '../source/shipstation/http-client.js'
 import { readStream } from '../source/shipstation/paginate.js'
 import { fulfillmentsStream, shipmentsStream } from '../source/shipstation/streams.js'
 import type { Database } from '../store/schema.js'
+import { type QuickBooksDay, type QuickBooksTarget, quickBooksDays, type ShippedOrder } from './quickbooks.js'
 
 export interface ReconcileRequest {
   accountId: string
@@ -23,6 +25,8 @@ export interface ReconcileRequest {
   to: string
   timeZone: string
   destinationIds: readonly string[]
+  /** The QuickBooks destinations among them, with the event that books an order there. */
+  quickbooks?: readonly QuickBooksTarget[]
 }
 
 export interface DestinationDay {
@@ -31,6 +35,8 @@ export interface DestinationDay {
   pending: number
   dead: { reason: string; orders: string[] }[]
   skipped: { reason: string; orders: string[] }[]
+  /** QuickBooks destinations: the documents of the day's shipped orders, and the orders without one. */
+  quickbooks?: QuickBooksDay
 }
 
 export interface ReconcileDay {
@@ -44,7 +50,11 @@ export interface ReconcileDay {
   missingEvents: string[]
   /** Order Shipped event that day, but ShipStation has no live label or fulfilment that day. */
   extraEvents: string[]
-  /** Events of the day without a delivery state at some destination; always 0 unless something broke. */
+  /**
+   * Differences nothing explains, always 0 unless something broke: events of the day without a delivery
+   * state at some destination, plus shipped orders without a QuickBooks document whose booking event
+   * has no delivery there.
+   */
   unexplained: number
 }
 
@@ -60,8 +70,19 @@ export interface ReconcileReport {
   syncedUpTo: string | null
 }
 
+/** The inputs a request names: CLI options (`--from`) or HTTP query parameters (`from=`). */
+export type ReconcileInput = 'from' | 'to' | 'tz'
+
+/** A bad range or zone; `message` names the CLI options, `describe('query')` the query parameters. */
 export class ReconcileInputError extends Error {
   override name = 'ReconcileInputError'
+  constructor(private readonly text: (name: (input: ReconcileInput) => string) => string) {
+    super(text((input) => `--${input}`))
+  }
+
+  describe(style: 'cli' | 'query'): string {
+    return style === 'cli' ? this.message : this.text((input) => `${input}=`)
+  }
 }
 
 export async function reconcile(
@@ -173,6 +194,28 @@ export async function reconcile(
       unexplained,
     }
   })
+  for (const target of request.quickbooks ?? []) {
+    // The day's shipped orders: ShipStation's, and those shiprelay saw ship that day (a label voided since).
+    const shippedByDay = new Map<string, ShippedOrder[]>()
+    for (const day of days) {
+      const list = new Map<number, string>()
+      for (const [id, s] of shipped) if (dayOf(s.at) === day) list.set(id, s.orderNumber)
+      for (const e of shippedEvents)
+        if (dayOf(Number(e.occurred_at)) === day) list.set(Number(e.order_id), e.order_number)
+      shippedByDay.set(
+        day,
+        [...list].map(([orderId, orderNumber]) => ({ orderId, orderNumber })),
+      )
+    }
+    const perDay = await quickBooksDays(db, request.accountId, target, shippedByDay)
+    for (const day of report) {
+      const destination = day.destinations.find((d) => d.destinationId === target.destinationId)
+      const qb = perDay.get(day.day)
+      if (!destination || !qb) continue
+      destination.quickbooks = qb
+      day.unexplained += qb.unexplained.length
+    }
+  }
   const cursor = state?.orders_cursor ?? null
   return {
     accountId: request.accountId,
@@ -187,15 +230,15 @@ export async function reconcile(
 
 function dayRange(request: ReconcileRequest): { start: number; end: number; days: string[] } {
   if (!isValidZone(request.timeZone))
-    throw new ReconcileInputError(`--tz: unknown time zone ${JSON.stringify(request.timeZone)}`)
+    throw new ReconcileInputError((n) => `${n('tz')}: unknown time zone ${JSON.stringify(request.timeZone)}`)
   const from = DateTime.fromISO(request.from, { zone: request.timeZone })
   const to = DateTime.fromISO(request.to, { zone: request.timeZone })
   if (!from.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(request.from))
-    throw new ReconcileInputError('--from must be a date, yyyy-MM-dd')
+    throw new ReconcileInputError((n) => `${n('from')} must be a date, yyyy-MM-dd`)
   if (!to.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(request.to))
-    throw new ReconcileInputError('--to must be a date, yyyy-MM-dd')
-  if (to < from) throw new ReconcileInputError('--to is before --from')
-  if (to.diff(from, 'days').days > 366) throw new ReconcileInputError('at most 366 days at a time')
+    throw new ReconcileInputError((n) => `${n('to')} must be a date, yyyy-MM-dd`)
+  if (to < from) throw new ReconcileInputError((n) => `${n('to')} is before ${n('from')}`)
+  if (to.diff(from, 'days').days > 366) throw new ReconcileInputError(() => 'at most 366 days at a time')
   const days: string[] = []
   for (let d = from.startOf('day'); d <= to; d = d.plus({ days: 1 })) days.push(d.toFormat('yyyy-MM-dd'))
   return { start: from.startOf('day').toMillis(), end: to.plus({ days: 1 }).startOf('day').toMillis(), days }

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Logger } from '../lib/logger.js'
+import { quickBooksTargets } from '../reconcile/quickbooks.js'
 import { ReconcileInputError, reconcile } from '../reconcile/reconcile.js'
 import type { Relay } from '../runtime/relay.js'
 import type { WebhookInbox } from '../runtime/webhook-inbox.js'
@@ -60,10 +61,16 @@ export function buildServer({ relay, inbox, logger, webhookTokens }: ServerDeps)
       : relay.accounts.length === 1
         ? relay.accounts[0]
         : undefined
-    if (!account) return reply.code(400).send({ error: 'account: name one of the configured accounts' })
+    if (!account) {
+      const error = q.account
+        ? `account=${q.account} is not a configured account`
+        : 'account= is required when several accounts are configured'
+      return reply.code(400).send({ error })
+    }
     const tz =
       q.tz ?? relay.config.accounts.find((a) => a.id === account.id)?.timeZone ?? 'America/Los_Angeles'
-    if (!q.from || !q.to) return reply.code(400).send({ error: 'from and to are required (yyyy-MM-dd)' })
+    if (!q.from || !q.to)
+      return reply.code(400).send({ error: 'from= and to= are required query parameters (yyyy-MM-dd)' })
     try {
       return await reconcile(relay.store.db, account.client, {
         accountId: account.id,
@@ -71,9 +78,11 @@ export function buildServer({ relay, inbox, logger, webhookTokens }: ServerDeps)
         to: q.to,
         timeZone: tz,
         destinationIds: relay.destinations.map((d) => d.id),
+        quickbooks: quickBooksTargets(relay.config),
       })
     } catch (error) {
-      if (error instanceof ReconcileInputError) return reply.code(400).send({ error: error.message })
+      if (error instanceof ReconcileInputError)
+        return reply.code(400).send({ error: error.describe('query') })
       throw error
     }
   })

@@ -18,7 +18,8 @@ export interface DestinationStatus {
   pending: number
   delivered: number
   skipped: { reason: string; count: number }[]
-  dead: { reason: string; count: number }[]
+  /** Per reason, with the newest order numbers (up to 10) so a person can look them up. */
+  dead: { reason: string; count: number; orders: string[] }[]
   /** The newest reason a pending delivery is waiting (e.g. "HTTP 503"), if any. */
   lastRetryReason: string | null
 }
@@ -58,6 +59,21 @@ export async function destinationStatus(
     .groupBy(['destination_id', 'state', 'reason'])
     .execute()
   const ids = [...new Set([...destinationIds, ...rows.map((r) => r.destination_id)])]
+  const deadOrders = await db
+    .selectFrom('deliveries')
+    .innerJoin('events', 'events.id', 'deliveries.event_id')
+    .select(['deliveries.destination_id', 'deliveries.reason', 'events.order_number'])
+    .where('deliveries.state', '=', 'dead')
+    .orderBy('deliveries.updated_at', 'desc')
+    .limit(1000)
+    .execute()
+  const ordersOf = (id: string, reason: string) => [
+    ...new Set(
+      deadOrders
+        .filter((r) => r.destination_id === id && (r.reason ?? '(none)') === reason)
+        .map((r) => r.order_number),
+    ),
+  ]
   const statuses: DestinationStatus[] = []
   for (const id of ids) {
     const mine = rows.filter((r) => r.destination_id === id)
@@ -82,7 +98,7 @@ export async function destinationStatus(
       pending: total('pending'),
       delivered: total('delivered'),
       skipped: reasons('skipped'),
-      dead: reasons('dead'),
+      dead: reasons('dead').map((r) => ({ ...r, orders: ordersOf(id, r.reason).slice(0, 10) })),
       lastRetryReason: retry?.reason ?? null,
     })
   }

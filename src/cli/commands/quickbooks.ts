@@ -5,10 +5,14 @@ import { SecretBox } from '../../destinations/quickbooks/secret-box.js'
 import { openStore } from '../../store/open-database.js'
 import { DatabaseTokenStore } from '../../store/quickbooks-tokens.js'
 import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand, UserError } from '../context.js'
+import { registerQuickBooksDocumentsCommand } from './quickbooks-documents.js'
 
 const DEFAULT_REDIRECT = 'http://localhost:8765/callback'
 
-/** `shiprelay quickbooks connect`: authorizes shiprelay for a company and stores its tokens encrypted. */
+/**
+ * `shiprelay quickbooks connect`: authorizes shiprelay for a company and stores its tokens encrypted;
+ * `disconnect` revokes it; `documents` lists what orders became.
+ */
 export function registerQuickBooksCommand(program: Command): void {
   const quickbooks = program.command('quickbooks').description('QuickBooks Online destinations')
   quickbooks
@@ -87,6 +91,7 @@ export function registerQuickBooksCommand(program: Command): void {
         () => context?.redactor,
       )
     })
+  registerQuickBooksDocumentsCommand(quickbooks)
 }
 
 function pick(context: CommandContext, id: string | undefined): QuickBooksDestinationConfig {

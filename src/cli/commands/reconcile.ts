@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { DateTime } from 'luxon'
+import { type QuickBooksDay, quickBooksTargets } from '../../reconcile/quickbooks.js'
 import { type ReconcileReport, reconcile } from '../../reconcile/reconcile.js'
 import { ShipStationClient } from '../../source/shipstation/http-client.js'
 import { RateGovernor } from '../../source/shipstation/rate-governor.js'
@@ -58,8 +59,14 @@ export function registerReconcileCommand(program: Command): void {
                 to,
                 timeZone: tz,
                 destinationIds: config.destinations.map((d) => d.id),
+                quickbooks: quickBooksTargets(config),
               })
-              process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : render(report))
+              const { redactor } = context
+              process.stdout.write(
+                opts.json
+                  ? `${JSON.stringify(redactor.redactDeep(report), null, 2)}\n`
+                  : redactor.redact(render(report)),
+              )
               return report.days.some((d) => d.unexplained > 0) ? 1 : 0
             } finally {
               await store.close()
@@ -78,6 +85,32 @@ const list = (orders: string[]) =>
         .slice(0, 10)
         .map((o) => `#${o}`)
         .join(', ')} and ${orders.length - 10} more`
+
+const money = (cents: number) => (cents / 100).toFixed(2)
+
+function renderQuickBooks(id: string, day: QuickBooksDay): string[] {
+  const counts = day.documents.map((g) => `${g.orders.length} ${g.state}`)
+  const without = day.withoutDocument.reduce((n, g) => n + g.orders.length, 0)
+  const lines = [
+    `    ${id} documents: ${counts.length > 0 ? counts.join(', ') : 'none'}; ${without} shipped without a document`,
+  ]
+  for (const g of day.documents) {
+    if (g.state === 'booked') continue
+    const docs = g.orders
+      .slice(0, 10)
+      .map(
+        (o) =>
+          `#${o.orderNumber} (${o.docType} ${o.docId}${o.docNumber ? ` #${o.docNumber}` : ''}, ${money(o.totalCents)})`,
+      )
+    const more = g.orders.length > 10 ? ` and ${g.orders.length - 10} more` : ''
+    lines.push(`    ${id} ${g.state} ${g.orders.length}: ${docs.join(', ')}${more}`)
+  }
+  for (const g of day.withoutDocument)
+    lines.push(`    ${id} no document ${g.orders.length} (${g.why}): ${list(g.orders)}`)
+  if (day.unexplained.length > 0)
+    lines.push(`    ${id} UNEXPLAINED: ${list(day.unexplained)} without a document`)
+  return lines
+}
 
 export function render(report: ReconcileReport): string {
   const lines = [
@@ -99,6 +132,7 @@ export function render(report: ReconcileReport): string {
         lines.push(`    ${d.destinationId} skipped ${r.orders.length} (${r.reason}): ${list(r.orders)}`)
       for (const r of d.dead)
         lines.push(`    ${d.destinationId} dead ${r.orders.length} (${r.reason}): ${list(r.orders)}`)
+      if (d.quickbooks) lines.push(...renderQuickBooks(d.destinationId, d.quickbooks))
     }
     if (day.missingEvents.length > 0)
       lines.push(
@@ -108,7 +142,9 @@ export function render(report: ReconcileReport): string {
       lines.push(
         `    ${day.extraEvents.length} events whose label or fulfilment ShipStation no longer shows that day (voided or relabelled): ${list(day.extraEvents)}`,
       )
-    if (day.unexplained > 0) lines.push(`    UNEXPLAINED: ${day.unexplained} events without a delivery state`)
+    const withoutState =
+      day.unexplained - day.destinations.reduce((n, d) => n + (d.quickbooks?.unexplained.length ?? 0), 0)
+    if (withoutState > 0) lines.push(`    UNEXPLAINED: ${withoutState} events without a delivery state`)
   }
   return `${lines.join('\n')}\n`
 }
