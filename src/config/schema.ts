@@ -273,6 +273,25 @@ const QuickBooksDestinationSchema = z
     /** Book backfilled (historical) orders; off by default: history is usually in the books already. */
     sendHistory: z.boolean().default(false),
     batchSize: z.number().int().min(1).max(100).default(DEFAULTS.quickbooksBatchSize),
+    /** perOrder: a document per order; summary: one per store per day in timeZone. */
+    mode: z.enum(['perOrder', 'summary']).default('perOrder'),
+    /** summary: how long after midnight a day closes and is posted (late orders go to the next day). */
+    closeAfter: duration(0, '0s')
+      .refine((ms) => ms < 86_400_000, { error: 'must be less than a day' })
+      .default(2 * 3_600_000),
+    /** summary: DocNumber = prefix + yyyyMMdd + `-` + store code (21 characters at most). */
+    summaryPrefix: DocNumberPrefix.max(8).default('S'),
+    /** summary: per store name or id, its code in the DocNumber; default the store id. */
+    summaryStoreCodes: z
+      .record(
+        z.string().min(1),
+        z.string().regex(/^[A-Za-z0-9]{1,8}$/, { error: '1 to 8 letters or digits' }),
+      )
+      .default({}),
+    /** summary: the item the day's tax is booked on. */
+    summaryTaxItem: z.string().min(1).max(100).default('Sales Tax'),
+    /** summary: stores (name or id) whose tax the marketplace remits: no tax on their summaries. */
+    summaryUntaxedStores: z.array(z.string().min(1)).default([]),
   })
   .strict()
 

@@ -135,6 +135,48 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0003_quickbooks_summary': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('quickbooks_summary_entries')
+          .addColumn('destination_id', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('order_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('store_key', 'text', (c) => c.notNull())
+          .addColumn('store_name', 'text')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('section', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('total_cents', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('quickbooks_summary_entries_pk', ['destination_id', 'event_id'])
+          .execute()
+        await db.schema
+          .createIndex('quickbooks_summary_entries_by_day')
+          .on('quickbooks_summary_entries')
+          .columns(['destination_id', 'store_key', 'day'])
+          .execute()
+        await db.schema
+          .createIndex('quickbooks_summary_entries_by_order')
+          .on('quickbooks_summary_entries')
+          .columns(['destination_id', 'order_key'])
+          .execute()
+        await db.schema
+          .createTable('quickbooks_summary_days')
+          .addColumn('destination_id', 'text', (c) => c.notNull())
+          .addColumn('store_key', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('doc_type', 'text')
+          .addColumn('doc_id', 'text')
+          .addColumn('doc_number', 'text')
+          .addColumn('total_cents', 'bigint', (c) => c.notNull())
+          .addColumn('entries', 'integer', (c) => c.notNull())
+          .addColumn('posted_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('quickbooks_summary_days_pk', ['destination_id', 'store_key', 'day'])
+          .execute()
+      },
+    },
   }
 }
 

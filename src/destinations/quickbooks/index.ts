@@ -29,6 +29,8 @@ import { DocIndex, type SalesFormType } from './doc-index.js'
 import { DEFAULT_TOKEN_URL } from './oauth.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { SecretBox } from './secret-box.js'
+import { createSummaryBooker } from './summary/booker.js'
+import { SUMMARY_DEFAULTS, type SummaryOptions } from './summary/options.js'
 import {
   docNumberFor,
   type MappingOptions,
@@ -90,7 +92,7 @@ const UNRESOLVED = { customer: { value: '' }, items: [] }
 const RECONNECT_RETRY_MS = 10 * 60_000
 
 export function createQuickBooksDestination(
-  options: QuickBooksDestinationOptions,
+  options: QuickBooksDestinationOptions & Partial<SummaryOptions>,
   deps: QuickBooksDestinationDeps = {},
 ): Destination {
   const now = deps.now ?? Date.now
@@ -129,6 +131,11 @@ export function createQuickBooksDestination(
     sendHistory: options.sendHistory,
   }
   const concurrency = options.concurrency ?? 4
+  // Daily summary mode: one document per store per day instead of one per order (summary/booker.ts).
+  const summary =
+    options.mode === 'summary'
+      ? createSummaryBooker({ ...SUMMARY_DEFAULTS, ...options }, { client, db: deps.db, now, settle })
+      : undefined
 
   return {
     id: options.id,
@@ -136,6 +143,7 @@ export function createQuickBooksDestination(
     batchSize: options.batchSize,
 
     async send(events) {
+      if (summary) return summary.send(events, (event) => filterEvent(event, filter))
       const outcomes = new Map<string, DeliveryOutcome>()
       // Events of one order go in sequence (booked before cancelled); orders in parallel.
       const byOrder = new Map<string, OrderEvent[]>()
