@@ -18,8 +18,8 @@ export interface DestinationStatus {
   pending: number
   delivered: number
   skipped: { reason: string; count: number }[]
-  /** Per reason, with the newest order numbers (up to 10) so a person can look them up. */
-  dead: { reason: string; count: number; orders: string[] }[]
+  /** Per reason; with `deadOrders`, the newest order numbers (up to 10) so a person can look them up. */
+  dead: { reason: string; count: number; orders?: string[] }[]
   /** The newest reason a pending delivery is waiting (e.g. "HTTP 503"), if any. */
   lastRetryReason: string | null
 }
@@ -52,6 +52,8 @@ export async function accountStatus(db: Kysely<Database>): Promise<AccountStatus
 export async function destinationStatus(
   db: Kysely<Database>,
   destinationIds: readonly string[],
+  /** Also read which orders are dead (for people; the metrics scrape does without). */
+  options: { deadOrders?: boolean } = {},
 ): Promise<DestinationStatus[]> {
   const rows = await db
     .selectFrom('deliveries')
@@ -59,14 +61,16 @@ export async function destinationStatus(
     .groupBy(['destination_id', 'state', 'reason'])
     .execute()
   const ids = [...new Set([...destinationIds, ...rows.map((r) => r.destination_id)])]
-  const deadOrders = await db
-    .selectFrom('deliveries')
-    .innerJoin('events', 'events.id', 'deliveries.event_id')
-    .select(['deliveries.destination_id', 'deliveries.reason', 'events.order_number'])
-    .where('deliveries.state', '=', 'dead')
-    .orderBy('deliveries.updated_at', 'desc')
-    .limit(1000)
-    .execute()
+  const deadOrders = !options.deadOrders
+    ? []
+    : await db
+        .selectFrom('deliveries')
+        .innerJoin('events', 'events.id', 'deliveries.event_id')
+        .select(['deliveries.destination_id', 'deliveries.reason', 'events.order_number'])
+        .where('deliveries.state', '=', 'dead')
+        .orderBy('deliveries.updated_at', 'desc')
+        .limit(1000)
+        .execute()
   const ordersOf = (id: string, reason: string) => [
     ...new Set(
       deadOrders
@@ -98,7 +102,9 @@ export async function destinationStatus(
       pending: total('pending'),
       delivered: total('delivered'),
       skipped: reasons('skipped'),
-      dead: reasons('dead').map((r) => ({ ...r, orders: ordersOf(id, r.reason).slice(0, 10) })),
+      dead: options.deadOrders
+        ? reasons('dead').map((r) => ({ ...r, orders: ordersOf(id, r.reason).slice(0, 10) }))
+        : reasons('dead'),
       lastRetryReason: retry?.reason ?? null,
     })
   }

@@ -91,6 +91,7 @@ const money = (cents: number) => (cents / 100).toFixed(2)
 function renderQuickBooks(id: string, day: QuickBooksDay): string[] {
   const counts = day.documents.map((g) => `${g.orders.length} ${g.state}`)
   const without = day.withoutDocument.reduce((n, g) => n + g.orders.length, 0)
+  if (counts.length === 0 && without === 0) return []
   const lines = [
     `    ${id} documents: ${counts.length > 0 ? counts.join(', ') : 'none'}; ${without} shipped without a document`,
   ]
@@ -128,11 +129,15 @@ export function render(report: ReconcileReport): string {
       `${day.day}  ShipStation shipped ${day.shipstationShipped}, Order Shipped events ${day.events}${dests ? `; ${dests}` : ''}`,
     )
     for (const d of day.destinations) {
+      // A QuickBooks destination says it per order (document, or why none), which covers these.
+      if (d.quickbooks) {
+        lines.push(...renderQuickBooks(d.destinationId, d.quickbooks))
+        continue
+      }
       for (const r of d.skipped)
         lines.push(`    ${d.destinationId} skipped ${r.orders.length} (${r.reason}): ${list(r.orders)}`)
       for (const r of d.dead)
         lines.push(`    ${d.destinationId} dead ${r.orders.length} (${r.reason}): ${list(r.orders)}`)
-      if (d.quickbooks) lines.push(...renderQuickBooks(d.destinationId, d.quickbooks))
     }
     if (day.missingEvents.length > 0)
       lines.push(

@@ -49,6 +49,7 @@ export function registerStatusCommand(program: Command): void {
               await destinationStatus(
                 store.db,
                 context.config.destinations.map((d) => d.id),
+                { deadOrders: true },
               ),
             )
             // Sync errors and delivery reasons quote third parties' answers: no secret leaves unredacted.
@@ -131,8 +132,9 @@ function render(accounts: AccountStatus[], destinations: StatusDestination[]): s
     )
     for (const s of d.skipped) lines.push(`  skipped ${s.count}: ${s.reason}`)
     for (const s of d.dead) {
-      const more = s.orders.length >= 10 ? ', …' : ''
-      const orders = s.orders.length > 0 ? ` (orders ${s.orders.map((o) => `#${o}`).join(', ')}${more})` : ''
+      const numbers = s.orders ?? []
+      const more = numbers.length >= 10 ? ', …' : ''
+      const orders = numbers.length > 0 ? ` (orders ${numbers.map((o) => `#${o}`).join(', ')}${more})` : ''
       lines.push(`  dead ${s.count}: ${s.reason}${orders}`)
     }
   }
