@@ -7,8 +7,11 @@ import { fork } from 'node:child_process'
 import { buildWorkers } from './build.js'
 
 export interface RunOptions {
-  /** Called for every message other than the result (marks the parent acts on). */
-  onMessage?: (message: Record<string, unknown>) => void
+  /**
+   * Called for every message other than the result (marks the parent acts on); `reply` sends a message
+   * back, for a worker that waits for the parent between phases (workers/io.ts `awaitParent`).
+   */
+  onMessage?: (message: Record<string, unknown>, reply: (message: Record<string, unknown>) => void) => void
   /** Extra Node flags, e.g. --cpu-prof while investigating. */
   execArgv?: string[]
 }
@@ -33,7 +36,7 @@ export function workers(compiled = true): RunWorker {
         const message = raw as Record<string, unknown>
         if (message.type === 'result') answer = { ok: true, value: message.value }
         else if (message.type === 'error') answer = { ok: false, error: String(message.error) }
-        else options.onMessage?.(message)
+        else options.onMessage?.(message, (m) => child.send(m))
       })
       child.on('error', reject)
       child.on('exit', (code, signal) => {

@@ -11,6 +11,19 @@ export function mark(message: Record<string, unknown>): void {
   process.send?.(message)
 }
 
+/** Waits for the parent's message of this type (the parent changes the world between two phases). */
+export function awaitParent(type: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const listen = (raw: unknown) => {
+      const message = raw as Record<string, unknown>
+      if (message.type !== type) return
+      process.off('message', listen)
+      resolve(message)
+    }
+    process.on('message', listen)
+  })
+}
+
 /** Runs the benchmark, answers, and exits without waiting for idle keep-alive sockets to close. */
 export async function serve<T>(run: () => Promise<T>): Promise<void> {
   let message: Record<string, unknown>
