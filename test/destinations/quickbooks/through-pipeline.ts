@@ -1,0 +1,90 @@
+/**
+ * The QuickBooks destination behind the real pipeline (test/helpers/pipeline.ts): its config and its
+ * connection, and judging a run from outside shiprelay: the shipped orders of the simulated ShipStation
+ * world (split parts once, under their parent's number) against the sales documents the company
+ * holds, counted by DocNumber and by the order named in PrivateNote.
+ */
+import { expect } from 'vitest'
+import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
+import { DEFAULT_CLIENT, type QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
+import type { ShipStationSimulator } from '../../../src/simulators/shipstation/index.js'
+import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
+import type { Pipeline } from '../../helpers/pipeline.js'
+import { REALM } from './helpers.js'
+
+/** The QuickBooks destination, appended to the pipeline's destinations (after Klaviyo's). */
+export function quickBooksYaml(qb: QuickBooksSimulator): string {
+  return `  - id: books
+    type: quickbooks
+    realmId: "${REALM}"
+    clientId: ${DEFAULT_CLIENT.clientId}
+    clientSecret: ${DEFAULT_CLIENT.clientSecret}
+    endpoints: { api: "${qb.url}", bearer: "${qb.oauthUrls.token}" }
+    sendHistory: true
+`
+}
+
+/** Stores tokens the simulator issued, sealed, as `shiprelay quickbooks connect` would. */
+export async function connect(pipeline: Pipeline, qb: QuickBooksSimulator): Promise<void> {
+  const issued = qb.tokens.issue(REALM)
+  const now = Date.now()
+  await new DatabaseTokenStore(pipeline.relay.store.db, SecretBox.fromEnv()).save(REALM, {
+    tokens: {
+      accessToken: issued.access_token,
+      accessExpiresAt: now + issued.expires_in * 1000,
+      refreshToken: issued.refresh_token,
+      refreshExpiresAt: now + 8_726_400_000,
+    },
+    reconnectReason: null,
+  })
+}
+
+interface SalesDocument {
+  Id: string
+  DocNumber?: string
+  PrivateNote?: string
+}
+
+/** The order numbers that must be booked: shipped orders modified since the backfill window began. */
+export function shippedRoots(ss: ShipStationSimulator, backfillFrom: number): Set<string> {
+  const roots = new Set<string>()
+  for (const order of ss.world.orders.values()) {
+    if (order.deleted || order.orderStatus !== 'shipped' || order.modifyDate < backfillFrom) continue
+    const parent = order.advancedOptions.parentId
+    roots.add(
+      parent === null ? order.orderNumber : (ss.world.orders.get(parent)?.orderNumber ?? order.orderNumber),
+    )
+  }
+  return roots
+}
+
+export async function backfillFrom(pipeline: Pipeline): Promise<number> {
+  const state = await pipeline.relay.store.db
+    .selectFrom('account_state')
+    .select('backfill_from')
+    .executeTakeFirstOrThrow()
+  return Number(state.backfill_from)
+}
+
+export function salesDocuments(qb: QuickBooksSimulator): SalesDocument[] {
+  return [
+    ...qb.read.entities(REALM, 'SalesReceipt'),
+    ...qb.read.entities(REALM, 'Invoice'),
+  ] as unknown as SalesDocument[]
+}
+
+/**
+ * Every root order booked once and nothing else: each DocNumber once, one document per order, the
+ * DocNumbers exactly the expected order numbers. Returns the number of documents.
+ */
+export function expectBookedOnce(qb: QuickBooksSimulator, expected: ReadonlySet<string>): number {
+  const documents = salesDocuments(qb)
+  const numbers = documents.map((d) => d.DocNumber)
+  expect(new Set(numbers).size, 'a DocNumber booked twice').toBe(numbers.length)
+  const orders = documents.map(
+    (d) => /^ShipStation order (\S+?)(?:, store |$)/.exec(d.PrivateNote ?? '')?.[1],
+  )
+  expect(new Set(orders).size, 'an order booked twice').toBe(orders.length)
+  expect([...numbers].sort(), 'documents against the shipped orders').toEqual([...expected].sort())
+  return documents.length
+}
