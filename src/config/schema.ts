@@ -266,8 +266,12 @@ const QuickBooksDestinationSchema = z
     timeZone: TimeZone.default(DEFAULTS.quickbooksTimeZone),
     /** order: TxnDate is the order date; ship: the ship date. */
     txnDate: z.enum(['order', 'ship']).default('order'),
-    /** A cancellation of a booked order: void its document (and payment), or ignore it. */
-    onCancel: z.enum(['void', 'ignore']).default('void'),
+    /** A cancellation of a booked order: void its document (and payments), credit it, or ignore it. */
+    onCancel: z.enum(['void', 'credit', 'ignore']).default('void'),
+    /** credit: the account a RefundReceipt pays from; default Undeposited Funds, else the first bank account. */
+    refundAccountId: z.string().regex(/^\d+$/).optional(),
+    /** merge: split parts are lines of one document under the parent's number; separate: one each. */
+    splitOrders: z.enum(['merge', 'separate']).default('merge'),
     /** How far back existing DocNumbers are read (once per start) to avoid duplicates. */
     lookbackDays: z.number().int().min(1).max(365).default(DEFAULTS.quickbooksLookbackDays),
     /** Book backfilled (historical) orders; off by default: history is usually in the books already. */

@@ -177,6 +177,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0004_quickbooks_parts': {
+      async up(db: Kysely<unknown>) {
+        // Split parts merged into one document, the shipping last written on it, and a credit's id.
+        for (const column of ['parts', 'shipping', 'credit_id']) {
+          await db.schema.alterTable('quickbooks_documents').addColumn(column, 'text').execute()
+        }
+      },
+    },
   }
 }
 

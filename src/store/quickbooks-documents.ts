@@ -1,21 +1,43 @@
 /**
  * Which QuickBooks document each order became, per destination: later events of the order (shipped
- * after booking, cancelled) update or void that document instead of creating another.
+ * after booking, cancelled, another split part) update, credit or void that document instead of
+ * creating another.
  */
 import type { Kysely } from 'kysely'
 import { type QuickBooksDocumentTable, quickBooksDb } from './quickbooks-tables.js'
 import type { Database } from './schema.js'
 
+/** One ShipStation order on a document: the order itself, or one of its split parts. */
+export interface BookedPart {
+  orderId: number
+  orderNumber: string
+  totalCents: number
+  /** The Payment of this part (Invoice + Payment), `existing` for an adopted document, or null. */
+  paymentId: string | null
+  /** A part cancelled on a shared document is credited on its own (creditId). */
+  state: 'booked' | 'cancelled'
+  creditId?: string
+}
+
+/** The shipping fields as written on the document. */
+export interface BookedShipping {
+  ShipDate?: string
+  TrackingNum?: string
+  ShipMethodRef?: { value: string; name?: string }
+}
+
 export interface BookedDocument {
   orderKey: string
-  orderId: number
   docType: 'SalesReceipt' | 'Invoice'
   docId: string
   syncToken: string
   docNumber: string | null
   totalCents: number
-  paymentId: string | null
-  state: 'booked' | 'voided'
+  state: 'booked' | 'voided' | 'credited'
+  /** At least one; the first is the order that created the document. */
+  parts: BookedPart[]
+  shipping: BookedShipping | null
+  creditId: string | null
 }
 
 export interface DocumentStore {
@@ -41,15 +63,19 @@ export class DatabaseDocumentStore implements DocumentStore {
   }
 
   async put(document: BookedDocument): Promise<void> {
+    const first = document.parts[0]!
     const values = {
-      order_id: document.orderId,
+      order_id: first.orderId,
       doc_type: document.docType,
       doc_id: document.docId,
       sync_token: document.syncToken,
       doc_number: document.docNumber,
       total_cents: document.totalCents,
-      payment_id: document.paymentId,
+      payment_id: first.paymentId,
       state: document.state,
+      parts: JSON.stringify(document.parts),
+      shipping: document.shipping && JSON.stringify(document.shipping),
+      credit_id: document.creditId,
       updated_at: this.now(),
     }
     await quickBooksDb(this.db)
@@ -61,16 +87,30 @@ export class DatabaseDocumentStore implements DocumentStore {
 }
 
 function fromRow(row: QuickBooksDocumentTable): BookedDocument {
+  const state = row.state as BookedDocument['state']
+  // Rows from before migration 0004 hold one order, whose number is the key's.
+  const parts: BookedPart[] = row.parts
+    ? JSON.parse(row.parts)
+    : [
+        {
+          orderId: Number(row.order_id),
+          orderNumber: row.order_key.slice(row.order_key.indexOf(':') + 1),
+          totalCents: Number(row.total_cents),
+          paymentId: row.payment_id,
+          state: state === 'booked' ? 'booked' : 'cancelled',
+        },
+      ]
   return {
     orderKey: row.order_key,
-    orderId: Number(row.order_id),
     docType: row.doc_type as BookedDocument['docType'],
     docId: row.doc_id,
     syncToken: row.sync_token,
     docNumber: row.doc_number,
     totalCents: Number(row.total_cents),
-    paymentId: row.payment_id,
-    state: row.state as BookedDocument['state'],
+    state,
+    parts,
+    shipping: row.shipping ? JSON.parse(row.shipping) : null,
+    creditId: row.credit_id,
   }
 }
 
@@ -78,9 +118,9 @@ export class MemoryDocumentStore implements DocumentStore {
   readonly documents = new Map<string, BookedDocument>()
   async get(orderKey: string): Promise<BookedDocument | undefined> {
     const found = this.documents.get(orderKey)
-    return found && { ...found }
+    return found && structuredClone(found)
   }
   async put(document: BookedDocument): Promise<void> {
-    this.documents.set(document.orderKey, { ...document })
+    this.documents.set(document.orderKey, structuredClone(document))
   }
 }

@@ -25,9 +25,15 @@ export interface QuickBooksDocumentTable {
   doc_number: string | null
   total_cents: number
   payment_id: string | null
-  /** booked | voided */
+  /** booked | voided | credited */
   state: string
   updated_at: number
+  /** JSON: the split parts (orders) this document books; null on rows written before 0004 (one part). */
+  parts: string | null
+  /** JSON: ShipDate, TrackingNum and ShipMethodRef as last written, so a re-ship is told from a redelivery. */
+  shipping: string | null
+  /** The CreditMemo or RefundReceipt that credited a cancelled document. */
+  credit_id: string | null
 }
 
 export interface QuickBooksTables {

@@ -23,6 +23,8 @@ export interface DirectoryOptions {
   placeholderItem: string
   /** Income account of created items; default the company's product sales income account. */
   incomeAccountId?: string
+  /** The account RefundReceipts pay from; default Undeposited Funds, else the first bank account. */
+  refundAccountId?: string
 }
 
 /** Derives the requestid of the n-th create this event makes. */
@@ -34,6 +36,7 @@ export class Directory {
   #customers: QboCustomer[] | undefined
   #items: QboItem[] | undefined
   #incomeAccount: string | undefined
+  #refundAccount: string | undefined
   readonly #queue = new SerialQueue()
 
   constructor(
@@ -161,6 +164,28 @@ export class Directory {
       throw new QuickBooksError('permanent', 'no Income account in QuickBooks; set incomeAccountId')
     this.#incomeAccount = account.Id
     return account.Id
+  }
+
+  /** Where refunds are paid from: `refundAccountId`, else Undeposited Funds, else the first bank account. */
+  async refundAccount(): Promise<Ref> {
+    if (this.options.refundAccountId) return { value: this.options.refundAccountId }
+    if (!this.#refundAccount) {
+      const accounts = await this.client.queryAll<QboAccount>(
+        'Account',
+        "select * from Account where AccountType IN ('Bank', 'Other Current Asset')",
+      )
+      const account =
+        accounts.find((a) => a.AccountSubType === 'UndepositedFunds') ??
+        accounts.find((a) => a.AccountType === 'Bank')
+      if (!account) {
+        throw new QuickBooksError(
+          'permanent',
+          'no Undeposited Funds or bank account in QuickBooks to refund from; set refundAccountId',
+        )
+      }
+      this.#refundAccount = account.Id
+    }
+    return { value: this.#refundAccount }
   }
 
   async #loadCustomers(): Promise<QboCustomer[]> {

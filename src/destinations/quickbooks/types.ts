@@ -71,7 +71,7 @@ export interface QboAccount {
   [key: string]: unknown
 }
 
-export type TransactionEntity = 'SalesReceipt' | 'Invoice' | 'Payment'
+export type TransactionEntity = 'SalesReceipt' | 'Invoice' | 'Payment' | 'CreditMemo' | 'RefundReceipt'
 export type WritableEntity = TransactionEntity | 'Customer' | 'Item'
 export type QueryEntity = WritableEntity | 'Account'
 

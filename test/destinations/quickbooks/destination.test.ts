@@ -60,24 +60,6 @@ describe('QuickBooks destination: documents', () => {
     expect(docs(sim, 'SalesReceipt')[2]!.DocNumber).not.toBe('1006')
   })
 
-  it('books a split order once: the first shipped part under the parent number, later parts skipped', async () => {
-    const sim = await simulator()
-    const { destination } = await harness(sim)
-    const part1 = paidOrder(7, {
-      order: { orderNumber: '1007-1', parentOrderNumber: '1007', parentOrderId: 500_007 },
-    })
-    const part2 = paidOrder(8, {
-      order: { orderNumber: '1007-2', parentOrderNumber: '1007', parentOrderId: 500_007 },
-    })
-    const outcomes = await destination.send([part1, part2])
-    expect(outcomes.get(part1.id)?.kind).toBe('delivered')
-    expect(outcomes.get(part2.id)).toEqual({
-      kind: 'skipped',
-      reason: 'split part of order 1007, booked once as SalesReceipt 1 #1007',
-    })
-    expect(docs(sim, 'SalesReceipt').map((d) => d.DocNumber)).toEqual(['1007'])
-  })
-
   it('computes line amounts in cents so fractional prices never trip 6070', async () => {
     const sim = await simulator()
     const { destination } = await harness(sim)

@@ -62,6 +62,7 @@ export function defaults(sim: QuickBooksSimulator): QuickBooksDestinationOptions
     timeZone: 'America/Los_Angeles',
     txnDate: 'order',
     onCancel: 'void',
+    splitOrders: 'merge',
     lookbackDays: 90,
     sendHistory: false,
     batchSize: 25,
@@ -132,7 +133,7 @@ export function eventId(seed: string): string {
 
 export function docs(
   sim: QuickBooksSimulator,
-  type: 'SalesReceipt' | 'Invoice' | 'Payment' | 'Customer' | 'Item',
+  type: 'SalesReceipt' | 'Invoice' | 'Payment' | 'Customer' | 'Item' | 'CreditMemo' | 'RefundReceipt',
 ) {
   return sim.read.entities(REALM, type) as unknown as SimDoc[]
 }

@@ -119,20 +119,37 @@ forEachDatabase('QuickBooks stores', (database) => {
     ).rejects.toThrow(/not the key/)
 
     const documents = new DatabaseDocumentStore(store.db, 'qbo')
+    const part = {
+      orderId: 5,
+      orderNumber: '1001',
+      totalCents: 3497,
+      paymentId: null,
+      state: 'booked' as const,
+    }
     const booked = {
       orderKey: 'main:1001',
-      orderId: 5,
       docType: 'Invoice' as const,
       docId: '12',
       syncToken: '0',
       docNumber: '1001',
       totalCents: 3497,
-      paymentId: null,
       state: 'booked' as const,
+      parts: [part],
+      shipping: null,
+      creditId: null,
     }
     await documents.put(booked)
-    await documents.put({ ...booked, syncToken: '1', paymentId: '7' })
-    expect(await documents.get('main:1001')).toEqual({ ...booked, syncToken: '1', paymentId: '7' })
+    const later = {
+      ...booked,
+      syncToken: '1',
+      parts: [
+        { ...part, paymentId: '7' },
+        { ...part, orderId: 6, orderNumber: '1001-1', totalCents: 100 },
+      ],
+      shipping: { TrackingNum: '1Z9' },
+    }
+    await documents.put(later)
+    expect(await documents.get('main:1001')).toEqual(later)
     expect(await new DatabaseDocumentStore(store.db, 'other').get('main:1001')).toBeUndefined()
   })
 })
