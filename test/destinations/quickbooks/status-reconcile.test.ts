@@ -37,7 +37,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
   let file: string
   let env: Record<string, string>
   let saved: string | undefined
-  const orders = {} as Record<'booked' | 'dead' | 'skipped' | 'voided', Order>
+  const orders = {} as Record<'booked' | 'dead' | 'skipped' | 'voided' | 'parent' | 'part', Order>
   const today = () => DateTime.now().setZone(TZ)
   const range = () => ({
     from: today().minus({ days: 1 }).toFormat('yyyy-MM-dd'),
@@ -76,16 +76,19 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     })
     await p.cycle() // the backfill: history, not booked
     const w = p.ss.world
-    const order = (sku: string, storeId = bookedStore!.storeId) =>
+    const order = (sku: string, storeId = bookedStore!.storeId, quantity = 1) =>
       w.createOrder({
         status: 'awaiting_shipment',
         storeId,
-        items: [{ sku, name: `Item ${sku}`, quantity: 1, unitPrice: 19.99 }],
+        items: [{ sku, name: `Item ${sku}`, quantity, unitPrice: 19.99 }],
       })
     orders.booked = order('MUG-BLUE')
     orders.dead = order(`NOPE-${KLAVIYO_KEY}`)
     orders.skipped = order('MUG-BLUE', otherStore!.storeId)
     orders.voided = order('MUG-BLUE')
+    // A split order: both parts ship, one document under the parent's number covers them.
+    orders.parent = order('MUG-BLUE', bookedStore!.storeId, 2)
+    orders.part = w.split(orders.parent.orderId)
     for (const o of Object.values(orders)) w.createLabel(o.orderId)
     await p.cycle()
     // The voided order: its label voided, the order cancelled, so its document is voided.
@@ -132,6 +135,14 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     expect(inSim).toBeDefined()
     expect(booked).toMatchObject({ orderKey: `main:${orders.booked.orderNumber}`, docId: inSim!.Id })
     expect(inState('voided').map((d) => d.orderNumber)).toEqual([orders.voided.orderNumber])
+    const split = inState('booked').filter((d) =>
+      [orders.parent.orderNumber, orders.part.orderNumber].includes(d.orderNumber),
+    )
+    expect(split.map((d) => d.orderKey)).toEqual([
+      `main:${orders.parent.orderNumber}`,
+      `main:${orders.parent.orderNumber}`,
+    ])
+    expect(new Set(split.map((d) => d.docId)).size).toBe(1)
     expect(why(orders.dead)).toEqual([
       expect.stringMatching(/^dead: item .*"NOPE-pk_test_shiprelay" is not in QuickBooks/),
     ])
@@ -162,7 +173,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     const qb = parsed.destinations.find((d) => d.destinationId === 'books')!
     expect(qb.quickbooks?.connection).toEqual({ state: 'connected' })
     const documents = qb.quickbooks!.documents
-    expect(documents.reduce((n, c) => n + c.count, 0)).toBe(2)
+    expect(documents.reduce((n, c) => n + c.count, 0)).toBe(3)
     expect(documents.filter((c) => c.state === 'voided').map((c) => c.count)).toEqual([1])
     expect(qb.dead).toEqual([
       {
@@ -180,7 +191,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     expect(text.stdout).toContain(
       `company     ${REALM}: reconnect needed: disconnected by \`shiprelay quickbooks disconnect\``,
     )
-    expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) booked 1\b/)
+    expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) booked 2\b/)
     expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) voided 1\b/)
     expect(text.stdout).toContain(`(orders #${orders.dead.orderNumber})`)
     expect(text.stdout).toContain('NOPE-[redacted]')
@@ -207,6 +218,15 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     ])
     expect(parsed.withoutDocument).toEqual([])
 
+    // A split part finds the document booked under its parent's number.
+    const part = await runCli(
+      ['quickbooks', 'documents', '-c', file, '--order', orders.part.orderNumber, '--json'],
+      env,
+    )
+    expect(
+      (JSON.parse(part.stdout) as { documents: { orderKey: string; state: string }[] }).documents,
+    ).toEqual([expect.objectContaining({ orderKey: `main:${orders.parent.orderNumber}`, state: 'booked' })])
+
     const dead = await runCli(
       ['quickbooks', 'documents', '-c', file, '--order', orders.dead.orderNumber],
       env,
@@ -224,7 +244,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
         .slice(1)
         .map((r) => r.split(/ +/)[5])
         .sort(),
-    ).toEqual(['booked', 'voided'])
+    ).toEqual(['booked', 'booked', 'voided'])
   })
 
   it('GET /api/reconcile: the QuickBooks part as JSON, errors naming the query parameters', async () => {
