@@ -244,6 +244,71 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     expect(line.SalesItemLineDetail).toMatchObject({ Qty: 3, UnitPrice: 1.5 })
   })
 
+  it('adds nothing for a second Order Shipped, a cancellation of an order never filed, or other events', async () => {
+    const destination = summaryDestination(sim, db, tokens, clock)
+    const first = shipped(1, AMAZON, '2026-11-24T09:00')
+    const reshipped = { ...first, id: `${first.id}:again`, occurredAt: first.occurredAt + 3_600_000 }
+    const stranger = canceled(shipped(2, AMAZON, '2026-11-24T09:00'), '2026-11-24T10:00')
+    const paid = { ...shipped(3, AMAZON, '2026-11-24T09:00'), name: 'Order Awaiting Shipment' as const }
+    clock.set('2026-11-24T12:00')
+    const outcomes = await destination.send([first, reshipped, stranger, paid])
+    expect(outcomes.get(reshipped.id)?.kind).toBe('retry')
+    expect(outcomes.get(stranger.id)).toEqual({ kind: 'skipped', reason: 'not in a summary' })
+    expect(outcomes.get(paid.id)).toEqual({
+      kind: 'skipped',
+      reason: 'summary mode: only Order Shipped and Order Canceled change a summary',
+    })
+    const ignoring = summaryDestination(sim, db, tokens, clock, {
+      id: 'ignoring',
+      onCancel: 'ignore',
+      summaryPrefix: 'I',
+    })
+    await ignoring.send([first])
+    const cancel = canceled(first, '2026-11-24T13:00')
+    expect((await ignoring.send([cancel])).get(cancel.id)).toEqual({
+      kind: 'skipped',
+      reason: 'onCancel: ignore',
+    })
+
+    clock.set('2026-11-25T02:30')
+    expect(outcomeKinds(await destination.send([first, reshipped]))).toEqual({ delivered: 2 })
+    expect(outcomeKinds(await ignoring.send([first]))).toEqual({ delivered: 1 })
+    // One order each: the reship added nothing, and the other destination kept its canceled order.
+    expect(docs(sim, 'SalesReceipt').map((d) => [d.DocNumber, d.TotalAmt])).toEqual([
+      ['S20261124-301', 34.97],
+      ['I20261124-301', 34.97],
+    ])
+  })
+
+  it("adopts a DocNumber QuickBooks already has with the day's total, and fails the day on another", async () => {
+    // Three destinations on one company with one prefix: as if the days table were lost between runs.
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => summaryDestination(sim, db, tokens, clock, { id }))
+    const order = shipped(1, AMAZON, '2026-11-24T09:00')
+    const more = shipped(2, AMAZON, '2026-11-24T09:30', {
+      order: {
+        items: [{ name: 'Lamp', sku: 'LAMP', quantity: 1, unitPrice: 50, imageUrl: null }],
+        value: 50,
+      },
+    })
+    clock.set('2026-11-24T10:00')
+    await a!.send([order])
+    await b!.send([order, more])
+    await c!.send([order])
+    clock.set('2026-11-25T03:00')
+    await a!.send([order])
+    expect((await b!.send([order, more])).get(more.id)).toEqual({
+      kind: 'dead',
+      reason:
+        'DocNumber S20261124-301 is already used by SalesReceipt 1 with total 34.97, ' +
+        "not this summary's 84.97: set summaryPrefix or summaryStoreCodes",
+    })
+    expect((await c!.send([order])).get(order.id)).toEqual({
+      kind: 'delivered',
+      receipt: 'in summary SalesReceipt 1 #S20261124-301 (2026-11-24, store Amazon)',
+    })
+    expect(docs(sim, 'SalesReceipt')).toHaveLength(1)
+  })
+
   it('skips stores outside the filter and books no tax for untaxed stores', async () => {
     const destination = summaryDestination(sim, db, tokens, clock, {
       stores: ['Amazon', 'Etsy'],
