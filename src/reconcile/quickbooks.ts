@@ -91,20 +91,17 @@ export async function quickBooksDays(
   const ids = [...orders.keys()]
   const roots = await rootNumbers(db, accountId, ids)
   const keyOf = (number: string) => `${accountId}:${number}`
+  const rootKey = (o: ShippedOrder) => keyOf(roots.get(o.orderId) ?? o.orderNumber)
   const documents = await listDocuments(db, {
     destinationIds: [target.destinationId],
-    orderKeys: [...new Set([...orders.values()].flatMap((o) => [keyOf(o.orderNumber), ...rootKey(o)]))],
+    orderKeys: [...new Set([...orders.values()].flatMap((o) => [keyOf(o.orderNumber), rootKey(o)]))],
     orderIds: ids,
   })
-  function rootKey(o: ShippedOrder): string[] {
-    const root = roots.get(o.orderId)
-    return root === undefined ? [] : [keyOf(root)]
-  }
   const mine = documents.filter((d) => d.orderKey.startsWith(`${accountId}:`))
+  const byOrderId = new Map(mine.map((d) => [d.orderId, d]))
+  const byKey = new Map(mine.map((d) => [d.orderKey, d]))
   const documentOf = (o: ShippedOrder): DocumentRow | undefined =>
-    mine.find((d) => d.orderId === o.orderId) ??
-    mine.find((d) => rootKey(o).includes(d.orderKey)) ??
-    mine.find((d) => d.orderKey === keyOf(o.orderNumber))
+    byOrderId.get(o.orderId) ?? byKey.get(rootKey(o)) ?? byKey.get(keyOf(o.orderNumber))
   const without = ids.filter((id) => !documentOf(orders.get(id)!))
   const deliveries = await bookingDeliveries(db, accountId, target.destinationId, target.bookOn, without)
 

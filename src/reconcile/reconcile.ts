@@ -73,15 +73,15 @@ export interface ReconcileReport {
 /** The inputs a request names: CLI options (`--from`) or HTTP query parameters (`from=`). */
 export type ReconcileInput = 'from' | 'to' | 'tz'
 
-/** A bad range or zone; `message` names the CLI options, `describe('query')` the query parameters. */
+/** A bad range or zone; `message` names the CLI options, `forQuery()` the query parameters. */
 export class ReconcileInputError extends Error {
   override name = 'ReconcileInputError'
   constructor(private readonly text: (name: (input: ReconcileInput) => string) => string) {
     super(text((input) => `--${input}`))
   }
 
-  describe(style: 'cli' | 'query'): string {
-    return style === 'cli' ? this.message : this.text((input) => `${input}=`)
+  forQuery(): string {
+    return this.text((input) => `${input}=`)
   }
 }
 
@@ -196,17 +196,16 @@ export async function reconcile(
   })
   for (const target of request.quickbooks ?? []) {
     // The day's shipped orders: ShipStation's, and those shiprelay saw ship that day (a label voided since).
-    const shippedByDay = new Map<string, ShippedOrder[]>()
-    for (const day of days) {
-      const list = new Map<number, string>()
-      for (const [id, s] of shipped) if (dayOf(s.at) === day) list.set(id, s.orderNumber)
-      for (const e of shippedEvents)
-        if (dayOf(Number(e.occurred_at)) === day) list.set(Number(e.order_id), e.order_number)
-      shippedByDay.set(
+    const byDay = new Map<string, Map<number, string>>(days.map((day) => [day, new Map()]))
+    for (const [id, s] of shipped) byDay.get(dayOf(s.at))?.set(id, s.orderNumber)
+    for (const e of shippedEvents)
+      byDay.get(dayOf(Number(e.occurred_at)))?.set(Number(e.order_id), e.order_number)
+    const shippedByDay = new Map<string, ShippedOrder[]>(
+      [...byDay].map(([day, list]) => [
         day,
         [...list].map(([orderId, orderNumber]) => ({ orderId, orderNumber })),
-      )
-    }
+      ]),
+    )
     const perDay = await quickBooksDays(db, request.accountId, target, shippedByDay)
     for (const day of report) {
       const destination = day.destinations.find((d) => d.destinationId === target.destinationId)

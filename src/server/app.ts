@@ -81,8 +81,7 @@ export function buildServer({ relay, inbox, logger, webhookTokens }: ServerDeps)
         quickbooks: quickBooksTargets(relay.config),
       })
     } catch (error) {
-      if (error instanceof ReconcileInputError)
-        return reply.code(400).send({ error: error.describe('query') })
+      if (error instanceof ReconcileInputError) return reply.code(400).send({ error: error.forQuery() })
       throw error
     }
   })
