@@ -4,6 +4,7 @@
  * to the cent, lines grouped by SKU with summed quantities, the tax line; a crash right after QuickBooks
  * created a document and a restart, then every event re-sent, create no second document.
  */
+import { sql } from 'kysely'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { lineCents, toCents } from '../../../src/destinations/quickbooks/money.js'
 import type { OrderEvent } from '../../../src/events/model.js'
@@ -154,12 +155,7 @@ forEachDatabase('QuickBooks daily summary at volume', (database) => {
     destination = summaryDestination(sim, db, tokens, clock, { retries: 0 }, crashing)
     const postedDays = async () =>
       Number(
-        (
-          await db
-            .selectFrom('quickbooks_summary_days' as 'deliveries')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
+        (await sql<{ n: number }>`select count(*) as n from quickbooks_summary_days`.execute(db)).rows[0]!.n,
       )
     await deliverBatch(db, destination, { now: clock.now })
     expect(crashed).toBe(true)

@@ -5,8 +5,13 @@
  * untaxed stores.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import type { QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
+import { ConfigSchema } from '../../../src/config/schema.js'
+import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
+import { createDestination } from '../../../src/destinations/registry.js'
+import { DEFAULT_CLIENT, type QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
+import { SummaryStore } from '../../../src/store/quickbooks-summary.js'
 import type { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
+import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { forEachDatabase, freshStore } from '../../helpers/databases.js'
 import { docs, issuedTokens, REALM, type SimDoc, simulator } from './helpers.js'
 import { canceled, outcomeKinds, STORES, shipped, summaryDestination, TestClock } from './summary-helpers.js'
@@ -307,6 +312,52 @@ forEachDatabase('QuickBooks daily summary', (database) => {
       receipt: 'in summary SalesReceipt 1 #S20261124-301 (2026-11-24, store Amazon)',
     })
     expect(docs(sim, 'SalesReceipt')).toHaveLength(1)
+  })
+
+  it('is built from config by the registry, with the keys of summary mode', async () => {
+    const saved = process.env.SHIPRELAY_SECRET_KEY
+    process.env.SHIPRELAY_SECRET_KEY = 'ab'.repeat(32)
+    try {
+      const issued = sim.tokens.issue()
+      await new DatabaseTokenStore(db, SecretBox.fromEnv()).save(REALM, {
+        tokens: {
+          accessToken: issued.access_token,
+          accessExpiresAt: Date.now() + 3_600_000,
+          refreshToken: issued.refresh_token,
+          refreshExpiresAt: Date.now() + 8_726_400_000,
+        },
+        reconnectReason: null,
+      })
+      const config = ConfigSchema.parse({
+        accounts: [{ id: 'main', shipstation: { apiKey: 'k', apiSecret: 's' } }],
+        destinations: [
+          {
+            id: 'books',
+            type: 'quickbooks',
+            realmId: REALM,
+            ...DEFAULT_CLIENT,
+            endpoints: { api: sim.url, bearer: sim.oauthUrls.token },
+            mode: 'summary',
+            closeAfter: '30m',
+            summaryPrefix: 'D',
+            summaryStoreCodes: { Amazon: 'AMZ' },
+          },
+        ],
+      }).destinations[0]!
+      const { destination } = createDestination(config, { db })
+      // Filed now, so the day is today's: it waits, and says until when.
+      const event = shipped(1, AMAZON, '2026-11-24T09:00', { occurredAt: Date.now() })
+      const outcome = (await destination.send([event])).get(event.id)
+      expect(outcome).toMatchObject({
+        kind: 'retry',
+        reason: expect.stringMatching(/, store Amazon, posted after .* America\/Los_Angeles$/),
+      })
+      const filed = await new SummaryStore(db, 'books').entries([event.id])
+      expect(filed.get(event.id)).toMatchObject({ storeKey: 'main:301', section: '' })
+    } finally {
+      if (saved === undefined) delete process.env.SHIPRELAY_SECRET_KEY
+      else process.env.SHIPRELAY_SECRET_KEY = saved
+    }
   })
 
   it('skips stores outside the filter and books no tax for untaxed stores', async () => {
