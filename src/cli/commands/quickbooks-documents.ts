@@ -4,7 +4,8 @@
  * QuickBooks' error, pending).
  */
 import type { Command } from 'commander'
-import type { QuickBooksDestinationConfig } from '../../config/schema.js'
+import type { Kysely } from 'kysely'
+import type { Config, QuickBooksDestinationConfig } from '../../config/schema.js'
 import { whyNoDocument } from '../../reconcile/quickbooks.js'
 import { openStore } from '../../store/open-database.js'
 import {
@@ -13,13 +14,15 @@ import {
   listDocuments,
   ordersByNumber,
 } from '../../store/quickbooks-status.js'
+import type { Database } from '../../store/schema.js'
 import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand, UserError } from '../context.js'
 
 interface Missing {
   destinationId: string
-  accountId: string
+  /** Null when shiprelay has not seen the order. */
+  accountId: string | null
   orderNumber: string
-  orderId: number
+  orderId: number | null
   why: string
 }
 
@@ -53,65 +56,24 @@ export function registerQuickBooksDocumentsCommand(quickbooks: Command): void {
             )
           const order = opts.order as string | undefined
           const store = await openStore(context.config.database)
-          let documents: DocumentRow[]
-          const missing: Missing[] = []
+          const state = opts.state as string | undefined
+          let found: { documents: DocumentRow[]; missing: Missing[] }
           try {
-            const destinationIds = destinations.map((d) => d.id)
-            const state = opts.state as string | undefined
-            if (order === undefined) {
-              documents = await listDocuments(store.db, { destinationIds, state, limit })
-            } else {
-              const refs = await ordersByNumber(store.db, order)
-              const keys = new Set([
-                ...refs.map((r) => `${r.accountId}:${r.rootNumber}`),
-                ...context.config.accounts.map((a) => `${a.id}:${order}`),
-              ])
-              const found = await listDocuments(store.db, {
-                destinationIds,
-                orderKeys: [...keys],
-                orderIds: refs.map((r) => r.orderId),
-                state,
-                limit,
-              })
-              // An order id matches only within its own account.
-              documents = found.filter(
-                (d) =>
-                  keys.has(d.orderKey) ||
-                  refs.some((r) => r.orderId === d.orderId && d.orderKey.startsWith(`${r.accountId}:`)),
-              )
-              for (const destination of destinations) {
-                for (const ref of refs) {
-                  if (
-                    documents.some(
-                      (d) => d.destinationId === destination.id && d.orderKey.startsWith(`${ref.accountId}:`),
-                    )
-                  )
-                    continue
-                  const deliveries = await bookingDeliveries(
-                    store.db,
-                    ref.accountId,
-                    destination.id,
-                    destination.bookOn,
-                    [ref.orderId],
-                  )
-                  const { why } = whyNoDocument(deliveries.get(ref.orderId), destination.bookOn)
-                  missing.push({ destinationId: destination.id, ...ref, why })
-                }
-              }
-              if (refs.length === 0 && documents.length === 0)
-                missing.push(
-                  ...destinations.map((d) => ({
-                    destinationId: d.id,
-                    accountId: '',
-                    orderNumber: order,
-                    orderId: 0,
-                    why: 'shiprelay has not seen this order',
-                  })),
-                )
-            }
+            found =
+              order === undefined
+                ? {
+                    documents: await listDocuments(store.db, {
+                      destinationIds: destinations.map((d) => d.id),
+                      state,
+                      limit,
+                    }),
+                    missing: [],
+                  }
+                : await documentsOfOrder(store.db, context.config, destinations, order, { state, limit })
           } finally {
             await store.close()
           }
+          const { documents, missing } = found
           const { redactor } = context
           process.stdout.write(
             opts.json
@@ -123,6 +85,68 @@ export function registerQuickBooksDocumentsCommand(quickbooks: Command): void {
         () => context?.redactor,
       )
     })
+}
+
+/** The documents of one order number (any account), and for each destination without one, why. */
+async function documentsOfOrder(
+  db: Kysely<Database>,
+  config: Config,
+  destinations: readonly QuickBooksDestinationConfig[],
+  order: string,
+  filter: { state?: string; limit: number },
+): Promise<{ documents: DocumentRow[]; missing: Missing[] }> {
+  const refs = await ordersByNumber(db, order)
+  const keys = new Set([
+    ...refs.map((r) => `${r.accountId}:${r.rootNumber}`),
+    ...config.accounts.map((a) => `${a.id}:${order}`),
+  ])
+  const found = await listDocuments(db, {
+    destinationIds: destinations.map((d) => d.id),
+    orderKeys: [...keys],
+    orderIds: refs.map((r) => r.orderId),
+    ...filter,
+  })
+  // An order id matches only within its own account.
+  const documents = found.filter(
+    (d) =>
+      keys.has(d.orderKey) ||
+      refs.some((r) => r.orderId === d.orderId && d.orderKey.startsWith(`${r.accountId}:`)),
+  )
+  if (refs.length === 0) {
+    const why = 'shiprelay has not seen this order'
+    const missing =
+      documents.length > 0
+        ? []
+        : destinations.map((d) => ({
+            destinationId: d.id,
+            accountId: null,
+            orderNumber: order,
+            orderId: null,
+            why,
+          }))
+    return { documents, missing }
+  }
+  const missing: Missing[] = []
+  for (const destination of destinations) {
+    for (const ref of refs) {
+      const has = documents.some(
+        (d) => d.destinationId === destination.id && d.orderKey.startsWith(`${ref.accountId}:`),
+      )
+      if (has) continue
+      const deliveries = await bookingDeliveries(db, ref.accountId, destination.id, destination.bookOn, [
+        ref.orderId,
+      ])
+      const { why } = whyNoDocument(deliveries.get(ref.orderId), destination.bookOn)
+      missing.push({
+        destinationId: destination.id,
+        accountId: ref.accountId,
+        orderNumber: ref.orderNumber,
+        orderId: ref.orderId,
+        why,
+      })
+    }
+  }
+  return { documents, missing }
 }
 
 const money = (cents: number) => (cents / 100).toFixed(2)
