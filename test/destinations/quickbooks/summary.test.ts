@@ -360,6 +360,37 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     }
   })
 
+  it('books Invoices with document: invoice, and nets a canceled discount and shipping into the next day', async () => {
+    const destination = summaryDestination(sim, db, tokens, clock, { document: 'invoice' })
+    // Items 34.97 + shipping 6 − discount 5 = 35.97.
+    const discounted = shipped(1, ETSY, '2026-11-24T09:00', { order: { value: 35.97, shippingAmount: 6 } })
+    clock.set('2026-11-24T10:00')
+    await destination.send([discounted])
+    clock.set('2026-11-25T03:00')
+    await destination.send([discounted])
+    const cancel = canceled(discounted, '2026-11-25T08:00')
+    const plain = shipped(2, ETSY, '2026-11-25T09:00', {
+      order: {
+        items: [{ name: 'Lamp', sku: 'LAMP', quantity: 1, unitPrice: 80, imageUrl: null }],
+        value: 80,
+      },
+    })
+    clock.set('2026-11-25T10:00')
+    await destination.send([cancel, plain])
+    clock.set('2026-11-26T03:00')
+    expect(outcomeKinds(await destination.send([cancel, plain]))).toEqual({ delivered: 2 })
+    expect(docs(sim, 'SalesReceipt')).toHaveLength(0)
+    const [first, second] = docs(sim, 'Invoice')
+    expect(first).toMatchObject({ DocNumber: 'S20261124-302', TotalAmt: 35.97 })
+    // 80 − 35.97: the canceled order's items, shipping and discount all come back off.
+    expect(second).toMatchObject({ DocNumber: 'S20261125-302', TotalAmt: 44.03 })
+    const amounts = (type: string) => second!.Line.filter((l) => l.DetailType === type).map((l) => l.Amount)
+    expect(amounts('DiscountLineDetail')).toEqual([-5])
+    expect(
+      second!.Line.find((l) => l.SalesItemLineDetail?.ItemRef?.value === 'SHIPPING_ITEM_ID')?.Amount,
+    ).toBe(-6)
+  })
+
   it('skips stores outside the filter and books no tax for untaxed stores', async () => {
     const destination = summaryDestination(sim, db, tokens, clock, {
       stores: ['Amazon', 'Etsy'],
