@@ -1,7 +1,8 @@
 /**
  * `shiprelay demo` (what `npm start` runs): a ShipStation simulator with a seeded world, a Klaviyo
  * simulator, a config pointing at both, and the real pipeline on a SQLite file, while the simulated
- * world keeps changing so events keep flowing. Needs nothing but `npm install`.
+ * world keeps changing so events keep flowing. Needs nothing but `npm install`. `--quickbooks` adds a
+ * QuickBooks Online simulator, connected by OAuth, that books every shipped order (../demo-quickbooks.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -15,12 +16,15 @@ import { startService } from '../../runtime/service.js'
 import { startKlaviyoSimulator } from '../../simulators/klaviyo/index.js'
 import { startShipStationSimulator } from '../../simulators/shipstation/index.js'
 import { runCommand, UserError } from '../context.js'
+import { startQuickBooksDemo } from '../demo-quickbooks.js'
 
 interface DemoOptions {
   dir: string
   orders: string
   shipstationPort: string
   klaviyoPort: string
+  quickbooks?: boolean
+  quickbooksPort: string
   changeEvery: string
   duration?: string
 }
@@ -37,6 +41,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--orders <n>', 'orders in the simulated ShipStation account', '500')
     .option('--shipstation-port <n>', 'ShipStation simulator port (0 = any free port)', '4010')
     .option('--klaviyo-port <n>', 'Klaviyo simulator port (0 = any free port)', '4020')
+    .option(
+      '--quickbooks',
+      'also book every shipped order in a QuickBooks Online simulator (connected for you by OAuth)',
+    )
+    .option('--quickbooks-port <n>', 'QuickBooks simulator port (0 = any free port)', '4030')
     .option('--change-every <duration>', 'how often the simulated world changes an order', '1s')
     .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)')
     .action(async (opts: DemoOptions) => runCommand(() => demo(opts)))
@@ -71,8 +80,11 @@ async function demo(opts: DemoOptions): Promise<number> {
     port: port(opts.klaviyoPort, '--klaviyo-port'),
     apiKeys: ['pk_demo_shiprelay'],
   })
+  const qb = opts.quickbooks
+    ? await startQuickBooksDemo(port(opts.quickbooksPort, '--quickbooks-port'))
+    : undefined
   const configPath = join(dir, 'shiprelay.yaml')
-  const yaml = `# Written by \`shiprelay demo\`: both APIs are local simulators.
+  const yaml = `# Written by \`shiprelay demo\`: every API is a local simulator.
 database: sqlite:${join(dir, 'shiprelay.db')}
 log: { level: warn }
 server: { port: 0 }
@@ -89,9 +101,10 @@ destinations:
     type: klaviyo
     apiKey: pk_demo_shiprelay
     baseUrl: ${kl.url}
-`
+${qb?.destinationYaml ?? ''}`
   writeFileSync(configPath, yaml)
   const config = parseConfig(yaml, configPath, {})
+  await qb?.connect(config)
   const logger = createLogger({
     level: 'warn',
     redactor: redactorFor(config),
@@ -102,12 +115,18 @@ destinations:
   out(`shiprelay demo
   ShipStation simulator  ${ss.url}  (key demo-key / secret demo-secret, ${orders} orders over 90 days)
   Klaviyo simulator      ${kl.url}  (events: ${kl.url}/_sim/events, daily counts: ${kl.url}/_sim/counts?tz=America/New_York)
-  shiprelay              ${service.url}/metrics, ${service.url}/readyz
+${qb ? `  ${qb.banner.join('\n  ')}\n` : ''}  shiprelay              ${service.url}/metrics, ${service.url}/readyz
   config                 ${configPath}
   status                 npm run shiprelay -- status -c ${configPath}
   events                 npm run shiprelay -- events -c ${configPath}
 First the 90-day backfill goes to Klaviyo as history (backfill: true, no flow fires); then every change
-in the simulated ShipStation arrives as a live event within seconds. Ctrl-C stops.`)
+in the simulated ShipStation arrives as a live event within seconds.${
+    qb
+      ? `
+QuickBooks: connected by OAuth (the simulator's authorize page approved at once); every shipped order,
+history included, becomes one SalesReceipt (paid) or Invoice, at QuickBooks' 500 requests a minute.`
+      : ''
+  } Ctrl-C stops.`)
 
   const stop = new AbortController()
   const onSignal = () => stop.abort()
@@ -116,6 +135,10 @@ in the simulated ShipStation arrives as a live event within seconds. Ctrl-C stop
   if (duration !== undefined) setTimeout(() => stop.abort(), duration).unref()
   const changes = setInterval(() => ss.world.randomChange(), changeEvery)
   const historyAtStart = ss.world.history.length
+  const booked = () => {
+    const d = qb?.documents() ?? { salesReceipts: 0, invoices: 0 }
+    return `QuickBooks has ${d.salesReceipts + d.invoices} documents (${d.salesReceipts} SalesReceipts, ${d.invoices} Invoices)`
+  }
   const tick = setInterval(() => {
     const stats = kl.stats()
     const live = kl.store.events().filter((e) => e.status === 'stored' && !e.backfill)
@@ -125,7 +148,7 @@ in the simulated ShipStation arrives as a live event within seconds. Ctrl-C stop
     out(
       `[${new Date().toISOString().slice(11, 19)}] Klaviyo has ${stats.eventsStored} events (${live.length} live: ${
         [...byMetric].map(([m, n]) => `${m} ${n}`).join(', ') || 'none yet'
-      }); status changes made in ShipStation since start: ${changed}`,
+      }); status changes made in ShipStation since start: ${changed}${qb ? `; ${booked()}` : ''}`,
     )
   }, 5000)
   try {
@@ -133,7 +156,8 @@ in the simulated ShipStation arrives as a live event within seconds. Ctrl-C stop
   } finally {
     clearInterval(changes)
     clearInterval(tick)
-    await Promise.all([ss.close(), kl.close()])
+    if (qb) out(`[${new Date().toISOString().slice(11, 19)}] ${booked()}`)
+    await Promise.all([ss.close(), kl.close(), qb?.sim.close()])
   }
   out(`demo stopped; the database stays in ${dir} for \`shiprelay status -c ${configPath}\``)
   return 0
