@@ -20,6 +20,7 @@ import {
 } from '../../../src/simulators/quickbooks/index.js'
 import { orderTotal } from '../../../src/simulators/shipstation/factory.js'
 import type { Order } from '../../../src/simulators/shipstation/model.js'
+import { quickBooksConnection } from '../../../src/store/quickbooks-status.js'
 import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { runCli } from '../../helpers/cli.js'
 import { forEachDatabase } from '../../helpers/databases.js'
@@ -30,6 +31,8 @@ const KEY = 'cd'.repeat(32)
 const TZ = 'America/New_York'
 /** The Klaviyo destination's API key: a configured secret, so status must never print it. */
 const KLAVIYO_KEY = 'pk_test_shiprelay'
+/** Tests running the CLI: each run starts node with tsx, seconds apiece on a busy machine. */
+const CLI_TIMEOUT = 120_000
 
 forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
   let sim: QuickBooksSimulator
@@ -100,7 +103,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     file = join(dir, 'shiprelay.yaml')
     writeFileSync(file, p.yaml)
     env = { ...p.env, SHIPRELAY_SECRET_KEY: KEY }
-  }, 60_000)
+  }, CLI_TIMEOUT)
 
   afterAll(async () => {
     await p?.dispose()
@@ -157,95 +160,100 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     }
   })
 
-  it('status shows the connection, documents by type and state, and dead reasons, redacted', async () => {
-    const json = await runCli(['status', '-c', file, '--json'], env)
-    expect(json.stderr).toBe('')
-    const parsed = JSON.parse(json.stdout) as {
-      destinations: {
-        destinationId: string
-        quickbooks?: {
-          connection: { state: string }
-          documents: { docType: string; state: string; count: number }[]
-        }
-        dead: { reason: string; orders: string[] }[]
-      }[]
-    }
-    const qb = parsed.destinations.find((d) => d.destinationId === 'books')!
-    expect(qb.quickbooks?.connection).toEqual({ state: 'connected' })
-    const documents = qb.quickbooks!.documents
-    expect(documents.reduce((n, c) => n + c.count, 0)).toBe(3)
-    expect(documents.filter((c) => c.state === 'voided').map((c) => c.count)).toEqual([1])
-    expect(qb.dead).toEqual([
-      {
-        reason: expect.stringContaining('"NOPE-[redacted]" is not in QuickBooks'),
-        count: 1,
-        orders: [orders.dead.orderNumber],
-      },
-    ])
-    expect(json.stdout).not.toContain(KLAVIYO_KEY)
+  it(
+    'status shows the connection, documents by type and state, and dead reasons, redacted',
+    async () => {
+      const json = await runCli(['status', '-c', file, '--json'], env)
+      expect(json.stderr).toBe('')
+      const parsed = JSON.parse(json.stdout) as {
+        destinations: {
+          destinationId: string
+          quickbooks?: {
+            connection: { state: string }
+            documents: { docType: string; state: string; count: number }[]
+          }
+          dead: { reason: string; orders: string[] }[]
+        }[]
+      }
+      const qb = parsed.destinations.find((d) => d.destinationId === 'books')!
+      expect(qb.quickbooks?.connection).toEqual({ state: 'connected' })
+      expect(await quickBooksConnection(p.relay.store.db, '4620816365000000001')).toEqual({
+        state: 'not connected',
+      })
+      const documents = qb.quickbooks!.documents
+      expect(documents.reduce((n, c) => n + c.count, 0)).toBe(3)
+      expect(documents.filter((c) => c.state === 'voided').map((c) => c.count)).toEqual([1])
+      expect(qb.dead).toEqual([
+        {
+          reason: expect.stringContaining('"NOPE-[redacted]" is not in QuickBooks'),
+          count: 1,
+          orders: [orders.dead.orderNumber],
+        },
+      ])
+      expect(json.stdout).not.toContain(KLAVIYO_KEY)
 
-    const disconnect = await runCli(['quickbooks', 'disconnect', '-c', file], env)
-    expect(disconnect.code).toBe(0)
-    const text = await runCli(['status', '-c', file], env)
-    expect(text.code).toBe(0)
-    expect(text.stdout).toContain(
-      `company     ${REALM}: reconnect needed: disconnected by \`shiprelay quickbooks disconnect\``,
-    )
-    expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) booked 2\b/)
-    expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) voided 1\b/)
-    expect(text.stdout).toContain(`(orders #${orders.dead.orderNumber})`)
-    expect(text.stdout).toContain('NOPE-[redacted]')
-    expect(text.stdout).not.toContain(KLAVIYO_KEY)
-  })
+      const disconnect = await runCli(['quickbooks', 'disconnect', '-c', file], env)
+      expect(disconnect.code).toBe(0)
+      const text = await runCli(['status', '-c', file], env)
+      expect(text.code).toBe(0)
+      expect(text.stdout).toContain(
+        `company     ${REALM}: reconnect needed: disconnected by \`shiprelay quickbooks disconnect\``,
+      )
+      expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) booked 2\b/)
+      expect(text.stdout).toMatch(/documents {3}.*(SalesReceipt|Invoice) voided 1\b/)
+      expect(text.stdout).toContain(`(orders #${orders.dead.orderNumber})`)
+      expect(text.stdout).toContain('NOPE-[redacted]')
+      expect(text.stdout).not.toContain(KLAVIYO_KEY)
+    },
+    CLI_TIMEOUT,
+  )
 
-  it('quickbooks documents: the document of an order, or why it has none', async () => {
-    const json = await runCli(
-      ['quickbooks', 'documents', '-c', file, '--order', orders.booked.orderNumber, '--json'],
-      env,
-    )
-    expect(json.stderr).toBe('')
-    const parsed = JSON.parse(json.stdout) as {
-      documents: { orderKey: string; docNumber: string; state: string; total: string }[]
-      withoutDocument: unknown[]
-    }
-    expect(parsed.documents).toEqual([
-      expect.objectContaining({
-        orderKey: `main:${orders.booked.orderNumber}`,
-        docNumber: orders.booked.orderNumber,
-        state: 'booked',
-        total: orderTotal(orders.booked).toFixed(2),
-      }),
-    ])
-    expect(parsed.withoutDocument).toEqual([])
+  it(
+    'quickbooks documents: the document of an order, or why it has none',
+    async () => {
+      const documents = (...args: string[]) => runCli(['quickbooks', 'documents', '-c', file, ...args], env)
+      const [json, part, dead, all] = await Promise.all([
+        documents('--order', orders.booked.orderNumber, '--json'),
+        documents('--order', orders.part.orderNumber, '--json'),
+        documents('--order', orders.dead.orderNumber),
+        documents(),
+      ])
+      expect(json.stderr).toBe('')
+      const parsed = JSON.parse(json.stdout) as {
+        documents: { orderKey: string; docNumber: string; state: string; total: string }[]
+        withoutDocument: unknown[]
+      }
+      expect(parsed.documents).toEqual([
+        expect.objectContaining({
+          orderKey: `main:${orders.booked.orderNumber}`,
+          docNumber: orders.booked.orderNumber,
+          state: 'booked',
+          total: orderTotal(orders.booked).toFixed(2),
+        }),
+      ])
+      expect(parsed.withoutDocument).toEqual([])
 
-    // A split part finds the document booked under its parent's number.
-    const part = await runCli(
-      ['quickbooks', 'documents', '-c', file, '--order', orders.part.orderNumber, '--json'],
-      env,
-    )
-    expect(
-      (JSON.parse(part.stdout) as { documents: { orderKey: string; state: string }[] }).documents,
-    ).toEqual([expect.objectContaining({ orderKey: `main:${orders.parent.orderNumber}`, state: 'booked' })])
+      // A split part finds the document booked under its parent's number.
+      expect(
+        (JSON.parse(part.stdout) as { documents: { orderKey: string; state: string }[] }).documents,
+      ).toEqual([expect.objectContaining({ orderKey: `main:${orders.parent.orderNumber}`, state: 'booked' })])
 
-    const dead = await runCli(
-      ['quickbooks', 'documents', '-c', file, '--order', orders.dead.orderNumber],
-      env,
-    )
-    expect(dead.stdout).toMatch(
-      new RegExp(
-        `^books: order #${orders.dead.orderNumber} \\(account main\\) has no document: dead: item .*"NOPE-\\[redacted\\]" is not in QuickBooks`,
-      ),
-    )
-    const all = await runCli(['quickbooks', 'documents', '-c', file], env)
-    const rows = all.stdout.trim().split('\n')
-    expect(rows[0]).toMatch(/^destination +order key +type +id +DocNumber +state +total +updated$/)
-    expect(
-      rows
-        .slice(1)
-        .map((r) => r.split(/ +/)[5])
-        .sort(),
-    ).toEqual(['booked', 'booked', 'voided'])
-  })
+      expect(dead.stdout).toMatch(
+        new RegExp(
+          `^books: order #${orders.dead.orderNumber} \\(account main\\) has no document: dead: item .*"NOPE-\\[redacted\\]" is not in QuickBooks`,
+        ),
+      )
+      const rows = all.stdout.trim().split('\n')
+      expect(rows[0]).toMatch(/^destination +order key +type +id +DocNumber +state +total +updated$/)
+      expect(
+        rows
+          .slice(1)
+          .map((r) => r.split(/ +/)[5])
+          .sort(),
+      ).toEqual(['booked', 'booked', 'voided'])
+    },
+    CLI_TIMEOUT,
+  )
 
   it('GET /api/reconcile: the QuickBooks part as JSON, errors naming the query parameters', async () => {
     const app = buildServer({
@@ -288,38 +296,53 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     }
   })
 
-  it('reconcile CLI: the QuickBooks lines; exit 1 once an order has no document and no delivery', async () => {
-    const { from, to } = range()
-    const args = ['reconcile', '-c', file, '--from', from, '--to', to, '--tz', TZ]
-    const ok = await runCli(args, env)
-    expect(ok.stderr).toBe('')
-    expect(ok.code).toBe(0)
-    expect(ok.stdout).toMatch(/books documents: \d+ booked, 1 voided; 2 shipped without a document/)
-    expect(ok.stdout).toContain(`books voided 1: #${orders.voided.orderNumber} (`)
-    expect(ok.stdout).toContain(
-      `books no document 1 (skipped: filtered: store): #${orders.skipped.orderNumber}`,
-    )
-    expect(ok.stdout).toMatch(
-      new RegExp(
-        `books no document 1 \\(dead: item .*"NOPE-\\[redacted\\]" is not in QuickBooks.*\\): #${orders.dead.orderNumber}\n`,
-      ),
-    )
-    expect(ok.stdout).not.toContain(KLAVIYO_KEY)
+  it(
+    'reconcile CLI: the QuickBooks lines; exit 1 once an order has no document and no delivery',
+    async () => {
+      // Shipped while the company is disconnected (the status test disconnected it): waits as pending.
+      const waiting = p.ss.world.createOrder({
+        status: 'awaiting_shipment',
+        storeId: p.ss.world.stores[0]!.storeId,
+        items: [{ sku: 'MUG-BLUE', name: 'Mug', quantity: 1, unitPrice: 19.99 }],
+      })
+      p.ss.world.createLabel(waiting.orderId)
+      await p.cycle()
+      const { from, to } = range()
+      const args = ['reconcile', '-c', file, '--from', from, '--to', to, '--tz', TZ]
+      const ok = await runCli(args, env)
+      expect(ok.stderr).toBe('')
+      expect(ok.code).toBe(0)
+      expect(ok.stdout).toMatch(/books documents: \d+ booked, 1 voided; 3 shipped without a document/)
+      expect(ok.stdout).toContain(
+        `books no document 1 (pending: reconnect needed: disconnected by \`shiprelay quickbooks disconnect\`; run \`shiprelay quickbooks connect\`): #${waiting.orderNumber}`,
+      )
+      expect(ok.stdout).toContain(`books voided 1: #${orders.voided.orderNumber} (`)
+      expect(ok.stdout).toContain(
+        `books no document 1 (skipped: filtered: store): #${orders.skipped.orderNumber}`,
+      )
+      expect(ok.stdout).toMatch(
+        new RegExp(
+          `books no document 1 \\(dead: item .*"NOPE-\\[redacted\\]" is not in QuickBooks.*\\): #${orders.dead.orderNumber}\n`,
+        ),
+      )
+      expect(ok.stdout).not.toContain(KLAVIYO_KEY)
 
-    // A booking event that lost its delivery row: nothing explains the missing document.
-    const event = await p.relay.store.db
-      .selectFrom('events')
-      .select('id')
-      .where('order_id', '=', orders.dead.orderId)
-      .where('name', '=', 'Order Shipped')
-      .executeTakeFirstOrThrow()
-    await p.relay.store.db
-      .deleteFrom('deliveries')
-      .where('event_id', '=', event.id)
-      .where('destination_id', '=', 'books')
-      .execute()
-    const broken = await runCli(args, env)
-    expect(broken.code).toBe(1)
-    expect(broken.stdout).toContain(`books UNEXPLAINED: #${orders.dead.orderNumber} without a document`)
-  })
+      // A booking event that lost its delivery row: nothing explains the missing document.
+      const event = await p.relay.store.db
+        .selectFrom('events')
+        .select('id')
+        .where('order_id', '=', orders.dead.orderId)
+        .where('name', '=', 'Order Shipped')
+        .executeTakeFirstOrThrow()
+      await p.relay.store.db
+        .deleteFrom('deliveries')
+        .where('event_id', '=', event.id)
+        .where('destination_id', '=', 'books')
+        .execute()
+      const broken = await runCli(args, env)
+      expect(broken.code).toBe(1)
+      expect(broken.stdout).toContain(`books UNEXPLAINED: #${orders.dead.orderNumber} without a document`)
+    },
+    CLI_TIMEOUT,
+  )
 })
