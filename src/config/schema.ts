@@ -260,8 +260,12 @@ const QuickBooksDestinationSchema = z
     placeholderItem: z.string().min(1).max(100).default(DEFAULTS.quickbooksPlaceholderItem),
     /** Income account id of created items; default the company's product sales account. */
     incomeAccountId: z.string().regex(/^\d+$/).optional(),
-    /** override: ShipStation's tax as the document's total tax; none: no tax. */
-    tax: z.enum(['override', 'none']).default('override'),
+    /** override: ShipStation's tax as the document's total tax; line: a line of taxItem; none: no tax. */
+    tax: z.enum(['override', 'line', 'none']).default('override'),
+    /** tax: line (and summaries): the item tax is booked to, created when missing. */
+    taxItem: z.string().min(1).max(100).default('Sales Tax'),
+    /** Stores (name or id) whose tax the marketplace remitted: their documents carry no tax. */
+    untaxedStores: z.array(z.string().min(1)).default([]),
     /** The accounting zone: which calendar day a document falls on. */
     timeZone: TimeZone.default(DEFAULTS.quickbooksTimeZone),
     /** order: TxnDate is the order date; ship: the ship date. */

@@ -183,6 +183,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         for (const column of ['parts', 'shipping', 'credit_id']) {
           await db.schema.alterTable('quickbooks_documents').addColumn(column, 'text').execute()
         }
+        // Bumped when QuickBooks answered an event's write with a fault: its next try needs new requestids.
+        await db.schema
+          .createTable('quickbooks_request_generations')
+          .addColumn('destination_id', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('generation', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('quickbooks_request_generations_pk', ['destination_id', 'event_id'])
+          .execute()
       },
     },
   }

@@ -43,6 +43,12 @@ export interface BookedDocument {
 export interface DocumentStore {
   get(orderKey: string): Promise<BookedDocument | undefined>
   put(document: BookedDocument): Promise<void>
+  /**
+   * QuickBooks replays a requestid's first answer, faults included (reference §8), so once it refused
+   * an event's write, the event's next try must send new ids: the generation is part of them.
+   */
+  generation(eventId: string): Promise<number>
+  nextGeneration(eventId: string): Promise<void>
 }
 
 export class DatabaseDocumentStore implements DocumentStore {
@@ -84,6 +90,28 @@ export class DatabaseDocumentStore implements DocumentStore {
       .onConflict((oc) => oc.columns(['destination_id', 'order_key']).doUpdateSet(values))
       .execute()
   }
+
+  async generation(eventId: string): Promise<number> {
+    const row = await quickBooksDb(this.db)
+      .selectFrom('quickbooks_request_generations')
+      .select('generation')
+      .where('destination_id', '=', this.destinationId)
+      .where('event_id', '=', eventId)
+      .executeTakeFirst()
+    return Number(row?.generation ?? 0)
+  }
+
+  async nextGeneration(eventId: string): Promise<void> {
+    await quickBooksDb(this.db)
+      .insertInto('quickbooks_request_generations')
+      .values({ destination_id: this.destinationId, event_id: eventId, generation: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['destination_id', 'event_id'])
+          .doUpdateSet((eb) => ({ generation: eb('quickbooks_request_generations.generation', '+', 1) })),
+      )
+      .execute()
+  }
 }
 
 function fromRow(row: QuickBooksDocumentTable): BookedDocument {
@@ -116,6 +144,13 @@ function fromRow(row: QuickBooksDocumentTable): BookedDocument {
 
 export class MemoryDocumentStore implements DocumentStore {
   readonly documents = new Map<string, BookedDocument>()
+  readonly generations = new Map<string, number>()
+  async generation(eventId: string): Promise<number> {
+    return this.generations.get(eventId) ?? 0
+  }
+  async nextGeneration(eventId: string): Promise<void> {
+    this.generations.set(eventId, (this.generations.get(eventId) ?? 0) + 1)
+  }
   async get(orderKey: string): Promise<BookedDocument | undefined> {
     const found = this.documents.get(orderKey)
     return found && structuredClone(found)

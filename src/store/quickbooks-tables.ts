@@ -36,9 +36,16 @@ export interface QuickBooksDocumentTable {
   credit_id: string | null
 }
 
+export interface QuickBooksRequestGenerationTable {
+  destination_id: string
+  event_id: string
+  generation: number
+}
+
 export interface QuickBooksTables {
   quickbooks_tokens: QuickBooksTokenTable
   quickbooks_documents: QuickBooksDocumentTable
+  quickbooks_request_generations: QuickBooksRequestGenerationTable
 }
 
 /** Any Kysely database; the QuickBooks tables exist once migrations ran. */

@@ -21,7 +21,15 @@ import type { Directory, RequestIds } from './directory.js'
 import type { DocIndex, SalesFormType } from './doc-index.js'
 import type { QuickBooksDestinationOptions } from './index.js'
 import { hasPart, mergePart } from './merge-part.js'
-import { docNumberFor, rootOrderNumber, shippingFields, toSalesForm } from './to-document.js'
+import {
+  docNumberFor,
+  type ResolvedRefs,
+  rootOrderNumber,
+  shippingFields,
+  storeMatches,
+  taxModeOf,
+  toSalesForm,
+} from './to-document.js'
 import type { QboTransaction, Ref } from './types.js'
 
 /** References for computing a total only (amounts do not depend on them). */
@@ -40,8 +48,9 @@ function ownKey(event: OrderEvent): string {
  * `<32 hex>-<what>`: deterministic per (destination, event, write), ≤ 50 characters (reference §8).
  * The destination is part of it so two destinations on one company never replay each other's answers.
  */
-export function requestIds(destinationId: string, event: OrderEvent): RequestIds {
-  const base = createHash('sha256').update(`${destinationId}\n${event.id}`).digest('hex').slice(0, 32)
+export function requestIds(destinationId: string, event: OrderEvent, generation = 0): RequestIds {
+  const seed = `${destinationId}\n${event.id}${generation > 0 ? `\n${generation}` : ''}`
+  const base = createHash('sha256').update(seed).digest('hex').slice(0, 32)
   return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
 }
 
@@ -54,6 +63,9 @@ interface Place {
 }
 
 export class Booker {
+  /** The requestid generation of each event being handled (see DocumentStore.generation). */
+  readonly #generations = new Map<string, number>()
+
   constructor(
     private readonly options: QuickBooksDestinationOptions,
     private readonly client: QuickBooksClient,
@@ -63,6 +75,25 @@ export class Booker {
   ) {}
 
   async handle(event: OrderEvent): Promise<DeliveryOutcome> {
+    this.#generations.set(event.id, await this.documents.generation(event.id))
+    try {
+      return await this.#handle(event)
+    } catch (error) {
+      // QuickBooks answered with a fault: nothing was written under these ids, and replaying them
+      // would return the same fault even after the cause is fixed. Our own refusals have no status.
+      if (error instanceof QuickBooksError && error.kind === 'permanent' && error.status !== undefined)
+        await this.documents.nextGeneration(event.id)
+      throw error
+    } finally {
+      this.#generations.delete(event.id)
+    }
+  }
+
+  #ids(event: OrderEvent): RequestIds {
+    return requestIds(this.options.id, event, this.#generations.get(event.id))
+  }
+
+  async #handle(event: OrderEvent): Promise<DeliveryOutcome> {
     const place = await this.#locate(event)
     const { booked } = place
     if (event.name === 'Order Canceled') return this.#cancel(event, booked)
@@ -115,23 +146,28 @@ export class Booker {
     return { ...own, booked: await this.documents.get(own.key) }
   }
 
+  /** The customer and items of the order, and the tax item when its tax is a line. */
+  async #resolve(event: OrderEvent, ids: RequestIds): Promise<ResolvedRefs> {
+    const refs: ResolvedRefs = await this.directory.resolve(event, ids)
+    if (taxModeOf(event, this.options) === 'line' && (event.order.taxAmount ?? 0) > 0)
+      refs.tax = await this.directory.namedItem(this.options.taxItem, 'Sales tax collected', ids)
+    return refs
+  }
+
   #paid(event: OrderEvent): boolean {
     return this.options.paidWhen === 'always' || (event.order.amountPaid ?? 0) > 0
   }
 
   #docNumber(event: OrderEvent, orderNumber: string): string | undefined {
     if (this.options.numbering === 'quickbooks') return undefined
-    const { storeName, storeId } = event.order
     const prefix =
-      Object.entries(this.options.storePrefixes).find(
-        ([store]) =>
-          store.trim().toLowerCase() === storeName?.trim().toLowerCase() || store.trim() === String(storeId),
-      )?.[1] ?? this.options.docNumberPrefix
+      Object.entries(this.options.storePrefixes).find(([store]) => storeMatches(store, event.order))?.[1] ??
+      this.options.docNumberPrefix
     return docNumberFor(orderNumber, prefix)
   }
 
   async #book(event: OrderEvent, place: Place): Promise<DeliveryOutcome> {
-    const ids = requestIds(this.options.id, event)
+    const ids = this.#ids(event)
     const paid = this.#paid(event)
     const type: SalesFormType =
       this.options.document === 'salesReceipt' || (this.options.document === 'auto' && paid)
@@ -144,7 +180,7 @@ export class Booker {
       const wantedCents = toSalesForm(event, UNRESOLVED, docNumber, this.options).totalCents
       if (existing) return this.#adopt(event, place, docNumber, existing, wantedCents)
     }
-    let refs = await this.directory.resolve(event, ids)
+    let refs = await this.#resolve(event, ids)
     let mapped = toSalesForm(event, refs, docNumber, this.options)
     let created: QboTransaction
     const tag = type === 'SalesReceipt' ? 'sr' : 'inv'
@@ -169,7 +205,7 @@ export class Booker {
       if (!error.has('610')) throw error
       // A cached customer or item went inactive: reload once and try again with fresh references.
       this.directory.invalidate()
-      refs = await this.directory.resolve(event, ids)
+      refs = await this.#resolve(event, ids)
       mapped = toSalesForm(event, refs, docNumber, this.options)
       created = await this.client.write<QboTransaction>(type, mapped.body, ids(`${tag}2`))
     }
@@ -232,8 +268,8 @@ export class Booker {
    * crash is seen on the document and not written twice.
    */
   async #addPart(event: OrderEvent, booked: BookedDocument): Promise<DeliveryOutcome> {
-    const ids = requestIds(this.options.id, event)
-    const refs = await this.directory.resolve(event, ids)
+    const ids = this.#ids(event)
+    const refs = await this.#resolve(event, ids)
     const mapped = toSalesForm(event, refs, undefined, this.options)
     const { orderNumber } = event.order
     const details = [event.shipping?.trackingNumber, event.shipping?.shipDate].filter(Boolean).join(', ')
@@ -268,8 +304,8 @@ export class Booker {
   }
 
   async #pay(event: OrderEvent, invoice: BookedDocument, part: BookedPart, payer?: Ref): Promise<void> {
-    const ids = requestIds(this.options.id, event)
-    const customer = payer ?? (await this.directory.resolve(event, ids)).customer
+    const ids = this.#ids(event)
+    const customer = payer ?? (await this.#resolve(event, ids)).customer
     const payment = await this.client.write<QboTransaction>(
       'Payment',
       {
@@ -293,7 +329,7 @@ export class Booker {
       this.client.write<QboTransaction>(
         booked.docType,
         { Id: booked.docId, SyncToken: syncToken, sparse: true, ...fields },
-        requestIds(this.options.id, event)(`ship${attempt}`),
+        this.#ids(event)(`ship${attempt}`),
       ),
     )
     booked.syncToken = updated.SyncToken
@@ -338,7 +374,7 @@ export class Booker {
   }
 
   async #void(event: OrderEvent, booked: BookedDocument): Promise<void> {
-    const ids = requestIds(this.options.id, event)
+    const ids = this.#ids(event)
     for (const [i, { paymentId }] of booked.parts.entries()) {
       if (!paymentId || paymentId === 'existing') continue
       const payment = { ...booked, docId: paymentId, syncToken: '0' }
@@ -371,9 +407,9 @@ export class Booker {
    * matches that mapping (the order changed after booking), the document's lines as QuickBooks holds them.
    */
   async #credit(event: OrderEvent, booked: BookedDocument, part: BookedPart): Promise<string> {
-    const ids = requestIds(this.options.id, event)
+    const ids = this.#ids(event)
     const type = creditTypeOf(booked.docType)
-    const refs = await this.directory.resolve(event, ids)
+    const refs = await this.#resolve(event, ids)
     const mapped = toSalesForm(event, refs, undefined, this.options)
     const whole = booked.parts.length === 1
     const source =

@@ -50,6 +50,15 @@ export class Directory {
     this.#items = undefined
   }
 
+  /** An item of our own by name (the tax item): found, or created even with `missingItem: dead`. */
+  namedItem(name: string, description: string, ids: RequestIds): Promise<Ref> {
+    return this.#queue.run(async () => {
+      const key = clean(name)
+      const found = (await this.#loadItems()).find((item) => same(item.Name, key))
+      return found ? ref(found) : this.#createItem(key, undefined, description, ids, 'tax')
+    })
+  }
+
   resolve(event: OrderEvent, ids: RequestIds): Promise<{ customer: Ref; items: Ref[] }> {
     return this.#queue.run(async () => {
       const customer = await this.#customer(event, ids)
@@ -126,17 +135,28 @@ export class Directory {
           'QuickBooks (missingItem: dead): create or map it in QuickBooks, then retry the delivery',
       )
     }
+    return this.#createItem(key, sku, description, ids, index)
+  }
+
+  async #createItem(
+    name: string,
+    sku: string | undefined,
+    description: string | null,
+    ids: RequestIds,
+    suffix: string | number,
+  ): Promise<Ref> {
+    const items = await this.#loadItems()
     try {
       const created = await this.client.write<QboItem>(
         'Item',
         {
-          Name: key,
+          Name: name,
           ...(sku ? { Sku: sku.slice(0, NAME_MAX) } : {}),
           ...(description ? { Description: description.slice(0, 4000) } : {}),
           Type: 'NonInventory',
           IncomeAccountRef: { value: await this.#income() },
         },
-        ids(`i${index}`),
+        ids(`i${suffix}`),
       )
       items.push(created)
       return ref(created)
@@ -144,7 +164,7 @@ export class Directory {
       if (error instanceof QuickBooksError && error.has('6240')) {
         throw new QuickBooksError(
           'permanent',
-          `item ${JSON.stringify(key)} exists in QuickBooks but is inactive (6240 on create): reactivate it`,
+          `item ${JSON.stringify(name)} exists in QuickBooks but is inactive (6240 on create): reactivate it`,
           error.errors,
         )
       }

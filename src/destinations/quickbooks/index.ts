@@ -51,6 +51,8 @@ export interface QuickBooksDestinationOptions extends DirectoryOptions, MappingO
   onCancel: 'void' | 'credit' | 'ignore'
   /** merge: split parts are added to the parent's document; separate: each part is its own document. */
   splitOrders: 'merge' | 'separate'
+  /** `tax: line`: the item the tax line books to (created when missing). */
+  taxItem: string
   /** How far back the DocNumber index reads existing documents. */
   lookbackDays: number
   accounts?: readonly string[]

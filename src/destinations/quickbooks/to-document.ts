@@ -18,14 +18,37 @@ export interface MappingOptions {
   /** The accounting day of a document: the order date or the ship date, in `timeZone`. */
   txnDate: 'order' | 'ship'
   timeZone: string
-  /** `override`: ShipStation's tax as TotalTax (lines TAX); `none`: no tax on the document. */
-  tax: 'override' | 'none'
+  /**
+   * `override`: ShipStation's tax as TotalTax (lines TAX, QuickBooks' automated tax overridden);
+   * `line`: a line of `taxItem` (lines NON, nothing for QuickBooks to recompute); `none`: no tax.
+   */
+  tax: 'override' | 'line' | 'none'
+  /** Stores (name or id) whose tax the marketplace remitted: no tax on their documents. */
+  untaxedStores: readonly string[]
+}
+
+export type TaxMode = MappingOptions['tax']
+
+/** The tax treatment of an event's order: its store may be marketplace-remitted. */
+export function taxModeOf(event: OrderEvent, options: MappingOptions): TaxMode {
+  return options.untaxedStores.some((store) => storeMatches(store, event.order)) ? 'none' : options.tax
+}
+
+/** A store named in config (by name, case-insensitively, or by id) is the order's store. */
+export function storeMatches(
+  key: string,
+  order: { storeId: number | null; storeName: string | null },
+): boolean {
+  const k = key.trim()
+  return k.toLowerCase() === order.storeName?.trim().toLowerCase() || k === String(order.storeId)
 }
 
 export interface ResolvedRefs {
   customer: Ref
   /** One per event item, same order. */
   items: Ref[]
+  /** `tax: line`: the tax item. */
+  tax?: Ref
 }
 
 export interface MappedDocument {
@@ -40,9 +63,11 @@ export function toSalesForm(
   options: MappingOptions,
 ): MappedDocument {
   const { order, customer } = event
-  const taxCents = options.tax === 'none' ? 0 : toCents(order.taxAmount ?? 0)
+  const mode = taxModeOf(event, options)
+  const orderTaxCents = toCents(order.taxAmount ?? 0)
+  const taxCents = mode === 'none' ? 0 : orderTaxCents
   const shippingCents = toCents(order.shippingAmount ?? 0)
-  const taxCode = { value: taxCents > 0 ? 'TAX' : 'NON' }
+  const taxCode = { value: mode === 'override' && taxCents > 0 ? 'TAX' : 'NON' }
   const lines: SalesLine[] = order.items.map((item, i) => ({
     DetailType: 'SalesItemLineDetail',
     Amount: fromCents(lineCents(item.quantity, item.unitPrice)),
@@ -62,7 +87,21 @@ export function toSalesForm(
       SalesItemLineDetail: { ItemRef: { value: SHIPPING_ITEM_ID } },
     })
   }
-  const discountCents = itemCents + shippingCents + taxCents - toCents(order.value)
+  if (mode === 'line' && taxCents > 0) {
+    lines.push({
+      DetailType: 'SalesItemLineDetail',
+      Amount: fromCents(taxCents),
+      Description: 'Sales tax',
+      SalesItemLineDetail: {
+        ItemRef: refs.tax ?? { value: '' },
+        Qty: 1,
+        UnitPrice: fromCents(taxCents),
+        TaxCodeRef: taxCode,
+      },
+    })
+  }
+  // What the marketplace took off: the order's own tax counts here even when the document leaves it out.
+  const discountCents = itemCents + shippingCents + orderTaxCents - toCents(order.value)
   if (discountCents > 0 && discountCents <= itemCents) {
     lines.push({
       DetailType: 'DiscountLineDetail',
@@ -78,7 +117,7 @@ export function toSalesForm(
     CustomerRef: refs.customer,
     PrivateNote: `ShipStation order ${order.orderNumber}${order.storeName ? `, store ${order.storeName}` : ''}`,
     Line: lines,
-    ...(options.tax === 'none' ? {} : { TxnTaxDetail: { TotalTax: fromCents(taxCents) } }),
+    ...(mode === 'override' ? { TxnTaxDetail: { TotalTax: fromCents(taxCents) } } : {}),
   }
   if (customer.email && isEmail(customer.email)) body.BillEmail = { Address: customer.email }
   const shipAddr = {

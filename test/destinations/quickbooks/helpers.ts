@@ -59,6 +59,8 @@ export function defaults(sim: QuickBooksSimulator): QuickBooksDestinationOptions
     missingItem: 'create',
     placeholderItem: 'unknown_do_not_delete',
     tax: 'override',
+    taxItem: 'Sales Tax',
+    untaxedStores: [],
     timeZone: 'America/Los_Angeles',
     txnDate: 'order',
     onCancel: 'void',

@@ -20,8 +20,8 @@ export interface RecorderOptions {
   onCancel: string
   timeZone: string
   closeAfter: number
-  /** tax: none books no tax for any store. */
-  tax: 'override' | 'none'
+  /** tax: none books no tax for any store (a summary always books tax as a line otherwise). */
+  tax: 'override' | 'line' | 'none'
   summaryUntaxedStores: readonly string[]
 }
 
