@@ -209,6 +209,10 @@ forEachDatabase('QuickBooks daily summary at volume', (database) => {
     expect(docs(sim, 'SalesReceipt')).toHaveLength(6)
 
     const usage = sim.read.usage(REALM)
+    const operations: Record<string, number> = {}
+    for (const r of sim.requests())
+      operations[r.operation ?? r.url] = (operations[r.operation ?? r.url] ?? 0) + 1
+    console.info(`[summary volume ${database.name}] requests by operation ${JSON.stringify(operations)}`)
     console.info(
       `[summary volume ${database.name}] documents ${receipts.length}, requests ${sim.requests().length} ` +
         `(after restart ${sim.requests().length - before}), reads ${usage.reads}, writes ${usage.writes}, ` +
