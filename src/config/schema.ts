@@ -296,10 +296,6 @@ const QuickBooksDestinationSchema = z
         z.string().regex(/^[A-Za-z0-9]{1,8}$/, { error: '1 to 8 letters or digits' }),
       )
       .default({}),
-    /** summary: the item the day's tax is booked on. */
-    summaryTaxItem: z.string().min(1).max(100).default('Sales Tax'),
-    /** summary: stores (name or id) whose tax the marketplace remits: no tax on their summaries. */
-    summaryUntaxedStores: z.array(z.string().min(1)).default([]),
   })
   .strict()
 

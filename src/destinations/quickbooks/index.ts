@@ -123,7 +123,10 @@ export function createQuickBooksDestination(
   // Daily summary mode: one document per store per day instead of one per order (summary/booker.ts).
   const summary =
     options.mode === 'summary'
-      ? createSummaryBooker({ ...SUMMARY_DEFAULTS, ...options }, { client, db: deps.db, now, settle })
+      ? createSummaryBooker(
+          { ...SUMMARY_DEFAULTS, ...options },
+          { client, documents: documentStore, db: deps.db, now, settle },
+        )
       : undefined
 
   return {

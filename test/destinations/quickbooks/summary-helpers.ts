@@ -10,7 +10,7 @@ import { RateLimiter } from '../../../src/destinations/quickbooks/rate-limiter.j
 import type { SummaryOptions } from '../../../src/destinations/quickbooks/summary/options.js'
 import type { OrderEvent } from '../../../src/events/model.js'
 import type { QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
-import { MemoryDocumentStore } from '../../../src/store/quickbooks-documents.js'
+import { DatabaseDocumentStore } from '../../../src/store/quickbooks-documents.js'
 import type { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import type { Database } from '../../../src/store/schema.js'
 import type { OrderEventOverrides } from '../order-event.js'
@@ -39,17 +39,15 @@ export function summaryDestination(
   overrides: Partial<Parameters<typeof createQuickBooksDestination>[0]> & Partial<SummaryOptions> = {},
   fetchImpl?: typeof fetch,
 ): Destination {
-  return createQuickBooksDestination(
-    { ...defaults(sim), mode: 'summary', closeAfter: 2 * 3_600_000, ...overrides },
-    {
-      db,
-      tokenStore: tokens,
-      documentStore: new MemoryDocumentStore(),
-      limiter: new RateLimiter(FAST_LIMITS),
-      now: clock.now,
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
-    },
-  )
+  const options = { ...defaults(sim), mode: 'summary' as const, closeAfter: 2 * 3_600_000, ...overrides }
+  return createQuickBooksDestination(options, {
+    db,
+    tokenStore: tokens,
+    documentStore: new DatabaseDocumentStore(db, options.id, clock.now),
+    limiter: new RateLimiter(FAST_LIMITS),
+    now: clock.now,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  })
 }
 
 export const STORES = [

@@ -123,13 +123,12 @@ describe('summary config', () => {
       closeAfter: '90m',
       summaryPrefix: 'D-',
       summaryStoreCodes: { Amazon: 'AMZ' },
-      summaryUntaxedStores: ['Amazon'],
     })
     expect(summary.success && summary.data.destinations[0]).toMatchObject({
       mode: 'summary',
       closeAfter: 5_400_000,
       summaryPrefix: 'D-',
-      summaryTaxItem: 'Sales Tax',
+      summaryStoreCodes: { Amazon: 'AMZ' },
     })
   })
 

@@ -391,10 +391,29 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     ).toBe(-6)
   })
 
+  it('posts a day refused by QuickBooks under new requestids once the cause is fixed (a fault is replayed)', async () => {
+    const destination = summaryDestination(sim, db, tokens, clock)
+    const order = shipped(1, AMAZON, '2026-11-24T09:00')
+    clock.set('2026-11-24T10:00')
+    await destination.send([order])
+    sim.read.setSettings(REALM, { status: 'subscriptionEnded' })
+    clock.set('2026-11-25T03:00')
+    const refused = (await destination.send([order])).get(order.id)
+    expect(refused).toMatchObject({ kind: 'dead', reason: expect.stringContaining('6190') })
+    sim.read.setSettings(REALM, { status: 'active' })
+    // Requeued by a person: the same ids would replay 6190; the day's next revision books it.
+    expect((await destination.send([order])).get(order.id)?.kind).toBe('delivered')
+    expect(docs(sim, 'SalesReceipt')).toHaveLength(1)
+    const posts = sim.requests().filter((r) => r.method === 'POST')
+    const refusedIds = posts.filter((r) => r.faultCode === '6190').map((r) => r.requestId)
+    expect(refusedIds).toHaveLength(1)
+    expect(posts.filter((r) => r.status === 200).map((r) => r.requestId)).not.toContain(refusedIds[0])
+  })
+
   it('skips stores outside the filter and books no tax for untaxed stores', async () => {
     const destination = summaryDestination(sim, db, tokens, clock, {
       stores: ['Amazon', 'Etsy'],
-      summaryUntaxedStores: ['amazon'],
+      untaxedStores: ['amazon'],
     })
     const taxed = { value: 41.47, amountPaid: 41.47, taxAmount: 2.5, shippingAmount: 4 }
     const events = [

@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { OrderEvent } from '../../../events/model.js'
+import type { DocumentStore } from '../../../store/quickbooks-documents.js'
 import { type PostedDay, type SummaryEntry, SummaryStore } from '../../../store/quickbooks-summary.js'
 import type { Database } from '../../../store/schema.js'
 import type { DeliveryOutcome } from '../../destination.js'
@@ -25,6 +26,8 @@ export type Settle = (work: () => Promise<DeliveryOutcome>) => Promise<DeliveryO
 
 export interface SummaryBookerDeps {
   client: QuickBooksClient
+  /** Requestid generations (a fault answered under a day's ids moves it to new ones). */
+  documents: DocumentStore
   db: Kysely<Database> | undefined
   now: () => number
   settle: Settle
@@ -44,7 +47,7 @@ export function createSummaryBooker(options: SummaryBookerOptions, deps: Summary
     options,
     store,
     new SummaryRecorder(options, store, deps.now),
-    new SummaryPoster(options, deps.client, directory, store, deps.now),
+    new SummaryPoster(options, deps.client, directory, store, deps.documents, deps.now),
     deps,
   )
 }

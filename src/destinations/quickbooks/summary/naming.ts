@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { OrderEvent } from '../../../events/model.js'
 import { MAX_REQUEST_ID } from '../client.js'
 import type { RequestIds } from '../directory.js'
-import { MAX_DOC_NUMBER } from '../to-document.js'
+import { MAX_DOC_NUMBER, storeMatches } from '../to-document.js'
 
 export function storeKeyOf(event: OrderEvent): string {
   const { storeId, storeName } = event.order
@@ -20,17 +20,6 @@ export function forStore<T>(
   store: { storeId: number | null; storeName: string | null },
 ): T | undefined {
   return Object.entries(entries).find(([key]) => storeMatches(key, store))?.[1]
-}
-
-export function storeMatches(
-  key: string,
-  store: { storeId: number | null; storeName: string | null },
-): boolean {
-  const k = key.trim()
-  return (
-    k.toLowerCase() === store.storeName?.trim().toLowerCase() ||
-    (store.storeId !== null && k === String(store.storeId))
-  )
 }
 
 /** Default code: the store id, else the store name's letters and digits. */

@@ -11,10 +11,6 @@ export interface SummaryOptions {
   summaryPrefix: string
   /** Per store (name or id): its code in the DocNumber; default the ShipStation store id. */
   summaryStoreCodes: Readonly<Record<string, string>>
-  /** The item the day's tax is booked on (created as NonInventory when missing). */
-  summaryTaxItem: string
-  /** Stores (name or id) whose tax the marketplace remits: no tax line, totals without tax. */
-  summaryUntaxedStores: readonly string[]
 }
 
 export const SUMMARY_DEFAULTS: SummaryOptions = {
@@ -22,6 +18,4 @@ export const SUMMARY_DEFAULTS: SummaryOptions = {
   closeAfter: 2 * 3_600_000,
   summaryPrefix: 'S',
   summaryStoreCodes: {},
-  summaryTaxItem: 'Sales Tax',
-  summaryUntaxedStores: [],
 }

@@ -1,10 +1,13 @@
 /**
  * Posts a closed day of one store: one SalesReceipt (or Invoice with `document: invoice`) from the
  * day's entries, which no longer change. The write's requestid comes from (destination, store, day,
- * revision), so a post cut short by a crash replays the same document; a DocNumber already taken
- * (6140: requestids forgotten, database lost) is adopted when its total is this day's total.
+ * revision), so a post cut short by a crash replays the same document; the revision is the day's
+ * requestid generation, moved on only when QuickBooks answered with a fault (nothing written, and that
+ * fault would be replayed even after its cause is fixed). A DocNumber already taken (6140: requestids
+ * forgotten, database lost) is adopted when its total is this day's total.
  */
 import type { OrderEvent } from '../../../events/model.js'
+import type { DocumentStore } from '../../../store/quickbooks-documents.js'
 import type { PostedDay, SummaryStore } from '../../../store/quickbooks-summary.js'
 import { type QuickBooksClient, QuickBooksError } from '../client.js'
 import type { Directory, RequestIds } from '../directory.js'
@@ -21,7 +24,8 @@ export interface PosterOptions {
   closeAfter: number
   summaryPrefix: string
   summaryStoreCodes: Readonly<Record<string, string>>
-  summaryTaxItem: string
+  /** The item the day's tax is booked on. */
+  taxItem: string
 }
 
 type FormType = 'SalesReceipt' | 'Invoice'
@@ -32,6 +36,7 @@ export class SummaryPoster {
     private readonly client: QuickBooksClient,
     private readonly directory: Directory,
     private readonly store: SummaryStore,
+    private readonly generations: Pick<DocumentStore, 'generation' | 'nextGeneration'>,
     private readonly now: () => number,
   ) {}
 
@@ -67,19 +72,28 @@ export class SummaryPoster {
             storeCode(this.options.summaryStoreCodes, storeOfKey(storeKey, storeName)),
           )
     const type: FormType = this.options.document === 'invoice' ? 'Invoice' : 'SalesReceipt'
-    const write = (revision: number) =>
-      this.#write(type, summary, { storeKey, storeName, day, docNumber }, revision)
+    const generation = `summary ${storeKey} ${day}`
+    const write = async () => {
+      const revision = await this.generations.generation(generation)
+      try {
+        return await this.#write(type, summary, { storeKey, storeName, day, docNumber }, revision)
+      } catch (error) {
+        if (error instanceof QuickBooksError && error.kind === 'permanent' && error.status !== undefined)
+          await this.generations.nextGeneration(generation)
+        throw error
+      }
+    }
     let written: { type: FormType; document: QboTransaction }
     try {
-      written = { type, document: await write(1) }
+      written = { type, document: await write() }
     } catch (error) {
       if (!(error instanceof QuickBooksError)) throw error
       if (error.has('6140') && docNumber !== undefined) {
         written = await this.#adopt(error, docNumber, summary.totalCents)
       } else if (error.has('610')) {
-        // A cached customer or item went inactive: reload, and write again as the next revision.
+        // A cached customer or item went inactive: reload, and write again (the next revision).
         this.directory.invalidate()
-        written = { type, document: await write(2) }
+        written = { type, document: await write() }
       } else throw error
     }
     const posted: PostedDay = {
@@ -117,13 +131,11 @@ export class SummaryPoster {
     ids: RequestIds,
   ): Promise<SummaryRefs> {
     const items = summary.groups.map((g) => ({ sku: g.sku, name: g.name }))
-    const taxed = summary.taxCents !== 0
-    if (taxed) items.push({ sku: this.options.summaryTaxItem, name: 'Sales tax collected' })
     const resolved = await this.directory.resolve(asOrder(storeKey, storeName, items), ids)
+    if (summary.taxCents === 0) return resolved
     return {
-      customer: resolved.customer,
-      items: resolved.items.slice(0, summary.groups.length),
-      ...(taxed ? { tax: resolved.items.at(-1)! } : {}),
+      ...resolved,
+      tax: await this.directory.namedItem(this.options.taxItem, 'Sales tax collected', ids),
     }
   }
 

@@ -10,19 +10,17 @@ import type { OrderEvent } from '../../../events/model.js'
 import { dayInZone } from '../../../lib/pacific-time.js'
 import type { SummaryEntry, SummaryStore } from '../../../store/quickbooks-summary.js'
 import type { DeliveryOutcome } from '../../destination.js'
+import { type MappingOptions, taxModeOf } from '../to-document.js'
 import { firstOpenDay } from './calendar.js'
 import { contributionOf, reversed } from './contribution.js'
 import { canceledSection, lateSection } from './lines.js'
-import { storeKeyOf, storeMatches } from './naming.js'
+import { storeKeyOf } from './naming.js'
 
-export interface RecorderOptions {
+/** `tax` and `untaxedStores` decide whether an order's tax counts; a summary books it as a line. */
+export interface RecorderOptions extends MappingOptions {
   bookOn: EventName
   onCancel: string
-  timeZone: string
   closeAfter: number
-  /** tax: none books no tax for any store (a summary always books tax as a line otherwise). */
-  tax: 'override' | 'line' | 'none'
-  summaryUntaxedStores: readonly string[]
 }
 
 /** The entry the event's outcome follows, or an outcome of its own (nothing to file). */
@@ -54,7 +52,7 @@ export class SummaryRecorder {
     const open = firstOpenDay(this.now(), this.options.timeZone, this.options.closeAfter)
     // yyyy-MM-dd sorts as text: the order's own day, or the first open one when that has closed.
     const day = [own, open].sort()[1]!
-    const { content, totalCents } = contributionOf(event, this.#taxed(event))
+    const { content, totalCents } = contributionOf(event, taxModeOf(event, this.options) !== 'none')
     return this.#add({
       eventId: event.id,
       orderKey,
@@ -99,11 +97,6 @@ export class SummaryRecorder {
     // Another process filed this event first: its entry is the one that counts.
     const stored = (await this.store.entries([entry.eventId])).get(entry.eventId)
     return { entry: stored ?? { ...entry, createdAt: this.now() } }
-  }
-
-  #taxed(event: OrderEvent): boolean {
-    if (this.options.tax === 'none') return false
-    return !this.options.summaryUntaxedStores.some((key) => storeMatches(key, event.order))
   }
 }
 
