@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.js'
 import { registerEventsCommand } from './commands/events.js'
 import { registerQuickBooksCommand } from './commands/quickbooks.js'
 import { registerReconcileCommand } from './commands/reconcile.js'
+import { registerRetryCommand } from './commands/retry.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerSimCommands } from './commands/sim.js'
 import { registerStatusCommand } from './commands/status.js'
@@ -21,6 +22,7 @@ registerSyncCommand(program)
 registerRunCommand(program)
 registerStatusCommand(program)
 registerEventsCommand(program)
+registerRetryCommand(program)
 registerCheckCommand(program)
 registerReconcileCommand(program)
 registerDemoCommand(program)
