@@ -31,10 +31,12 @@ export interface DirectoryOptions {
 export type RequestIds = (suffix: string) => string
 
 const NAME_MAX = 100
+const ITEM_RELOAD_MS = 60_000
 
 export class Directory {
   #customers: QboCustomer[] | undefined
   #items: QboItem[] | undefined
+  #itemsLoadedAt = 0
   #incomeAccount: string | undefined
   #refundAccount: string | undefined
   readonly #queue = new SerialQueue()
@@ -42,6 +44,7 @@ export class Directory {
   constructor(
     private readonly client: QuickBooksClient,
     private readonly options: DirectoryOptions,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Forgets everything; the next order reloads (after a 610: something cached went inactive). */
@@ -126,7 +129,13 @@ export class Directory {
     const key = clean(sku ?? this.options.placeholderItem)
     const match = (item: QboItem) =>
       sku === undefined || this.options.itemMatch === 'name' ? same(item.Name, key) : same(item.Sku, sku)
-    const found = items.find(match)
+    let found = items.find(match)
+    // Someone may have created it since the list was read (then `shiprelay retry`): look again, at most
+    // once a minute, so a run of orders with one unmapped SKU costs one metered read, not one each.
+    if (!found && sku !== undefined && this.options.missingItem === 'dead' && this.#itemsStale()) {
+      this.#items = undefined
+      found = (await this.#loadItems()).find(match)
+    }
     if (found) return ref(found)
     if (sku !== undefined && this.options.missingItem === 'dead') {
       throw new QuickBooksError(
@@ -214,8 +223,15 @@ export class Directory {
   }
 
   async #loadItems(): Promise<QboItem[]> {
-    this.#items ??= await this.client.queryAll<QboItem>('Item', 'select * from Item')
+    if (!this.#items) {
+      this.#items = await this.client.queryAll<QboItem>('Item', 'select * from Item')
+      this.#itemsLoadedAt = this.now()
+    }
     return this.#items
+  }
+
+  #itemsStale(): boolean {
+    return this.now() - this.#itemsLoadedAt >= ITEM_RELOAD_MS
   }
 }
 

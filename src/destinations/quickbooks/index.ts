@@ -107,7 +107,7 @@ export function createQuickBooksDestination(
     },
     { tokens, fetch: deps.fetch, limiter: deps.limiter },
   )
-  const directory = new Directory(client, options)
+  const directory = new Directory(client, options, now)
   const index = new DocIndex(client, () =>
     dayInZone(now() - options.lookbackDays * 86_400_000, options.timeZone),
   )

@@ -83,13 +83,18 @@ export interface Harness {
 export async function harness(
   sim: QuickBooksSimulator,
   overrides: Partial<QuickBooksDestinationOptions> = {},
-  shared: { tokens?: MemoryTokenStore; documents?: MemoryDocumentStore } = {},
+  shared: { tokens?: MemoryTokenStore; documents?: MemoryDocumentStore; now?: () => number } = {},
 ): Promise<Harness> {
   const tokens = shared.tokens ?? (await issuedTokens(sim))
   const documents = shared.documents ?? new MemoryDocumentStore()
   const destination = createQuickBooksDestination(
     { ...defaults(sim), ...overrides },
-    { tokenStore: tokens, documentStore: documents, limiter: new RateLimiter(FAST_LIMITS) },
+    {
+      tokenStore: tokens,
+      documentStore: documents,
+      limiter: new RateLimiter(FAST_LIMITS),
+      ...(shared.now ? { now: shared.now } : {}),
+    },
   )
   return { sim, destination, tokens, documents }
 }

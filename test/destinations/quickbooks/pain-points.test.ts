@@ -77,9 +77,10 @@ describe('QuickBooks destination: items', () => {
     })
   })
 
-  it('flags an order with an unknown SKU dead when missingItem is dead', async () => {
+  it('flags an order with an unknown SKU dead when missingItem is dead; books it once the item exists', async () => {
     const sim = await simulator()
-    const { destination } = await harness(sim, { missingItem: 'dead', itemMatch: 'sku' })
+    let now = Date.now()
+    const { destination } = await harness(sim, { missingItem: 'dead', itemMatch: 'sku' }, { now: () => now })
     const event = paidOrder(9)
     expect((await destination.send([event])).get(event.id)).toEqual({
       kind: 'dead',
@@ -87,6 +88,35 @@ describe('QuickBooks destination: items', () => {
         'item with SKU "WINNIEPOOH" is not in QuickBooks (missingItem: dead): create or map it in QuickBooks, then retry the delivery',
     })
     expect(docs(sim, 'SalesReceipt')).toHaveLength(0)
+    // A person creates both of the order's items in QuickBooks.
+    const readsBefore = sim.read.usage(REALM).reads
+    for (const [name, sku] of [
+      ['Pooh', 'WINNIEPOOH'],
+      ['Two Cities', 'TALEOFTWO'],
+    ]) {
+      const created = await fetch(`${sim.url}/v3/company/${REALM}/item?minorversion=75`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${sim.tokens.issue().access_token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify({
+          Name: name,
+          Sku: sku,
+          Type: 'NonInventory',
+          IncomeAccountRef: { value: '5' },
+        }),
+      })
+      expect(created.status).toBe(200)
+    }
+    // Within a minute of the last read the list is not read again: still dead, no read spent.
+    expect((await destination.send([event])).get(event.id)?.kind).toBe('dead')
+    expect(sim.read.usage(REALM).reads).toBe(readsBefore)
+    now += 60_000
+    expect((await destination.send([event])).get(event.id)?.kind).toBe('delivered')
+    expect(sim.read.usage(REALM).reads).toBe(readsBefore + 1)
+    expect(docs(sim, 'SalesReceipt')).toHaveLength(1)
   })
 
   it('recovers from 610 when a cached item was made inactive: reloads and books with a fresh item', async () => {
