@@ -13,6 +13,11 @@ export type DeliveryOutcome =
   | { kind: 'dead'; reason: string }
   /** Failed for now (5xx, 429, network); try again no earlier than `retryAfterMs` from now. */
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  /**
+   * Taken in, finished later by design (a daily summary posts when its day closes): send it again at
+   * `until` (epoch ms) to complete it. Not a failure: no attempt is counted and no backoff applies.
+   */
+  | { kind: 'deferred'; reason: string; until: number }
 
 export interface Destination {
   readonly id: string

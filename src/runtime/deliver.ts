@@ -15,6 +15,7 @@ export interface DeliverResult {
   skipped: number
   dead: number
   retried: number
+  deferred: number
 }
 
 export interface DeliverOptions {
@@ -34,7 +35,14 @@ export async function deliverBatch(
 ): Promise<DeliverResult> {
   const now = options.now ?? Date.now
   const due = await dueDeliveries(db, destination.id, now(), destination.batchSize)
-  const result: DeliverResult = { sent: due.length, delivered: 0, skipped: 0, dead: 0, retried: 0 }
+  const result: DeliverResult = {
+    sent: due.length,
+    delivered: 0,
+    skipped: 0,
+    dead: 0,
+    retried: 0,
+    deferred: 0,
+  }
   if (due.length === 0) return result
   let outcomes: Map<string, DeliveryOutcome>
   try {
@@ -60,6 +68,11 @@ export async function deliverBatch(
       const wait = Math.max(outcome.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2))
       return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: Math.ceil(at + wait) }
     }
+    if (outcome.kind === 'deferred') {
+      result.deferred++
+      // At least a second on: a deferral to the past must not spin the loop.
+      return { eventId: event.id, outcome, attempts, nextAttemptAt: Math.max(outcome.until, at + 1000) }
+    }
     result[outcome.kind]++
     return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: at }
   })
@@ -70,13 +83,16 @@ export async function deliverBatch(
   return result
 }
 
-/** Delivers until nothing is due (retries scheduled for later stay pending). */
+/**
+ * Delivers until nothing is due (retries and deferrals scheduled for later stay pending). A batch that
+ * only failed ends the pass: the destination is likely down, and the loop's backoff takes over.
+ */
 export async function deliverAllDue(
   db: Kysely<Database>,
   destination: Destination,
   options: DeliverOptions = {},
 ): Promise<DeliverResult> {
-  const total: DeliverResult = { sent: 0, delivered: 0, skipped: 0, dead: 0, retried: 0 }
+  const total: DeliverResult = { sent: 0, delivered: 0, skipped: 0, dead: 0, retried: 0, deferred: 0 }
   for (;;) {
     const r = await deliverBatch(db, destination, options)
     for (const k of Object.keys(total) as (keyof DeliverResult)[]) total[k] += r[k]

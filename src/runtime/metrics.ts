@@ -41,7 +41,7 @@ export function createMetrics(collectors: {
     }),
     deliveries: new Counter({
       name: 'shiprelay_deliveries_total',
-      help: 'Delivery attempts by destination and outcome (delivered, skipped, dead, retry)',
+      help: 'Delivery attempts by destination and outcome (delivered, skipped, dead, retry, deferred)',
       labelNames: ['destination', 'outcome'],
       registers: [registry],
     }),

@@ -69,7 +69,7 @@ export async function settleDeliveries(
   for (const s of settlements) {
     const o = s.outcome
     const changes: DeliveryChanges = {
-      state: o.kind === 'retry' ? 'pending' : o.kind,
+      state: o.kind === 'retry' || o.kind === 'deferred' ? 'pending' : o.kind,
       attempts: s.attempts,
       next_attempt_at: s.nextAttemptAt,
       reason: o.kind === 'delivered' ? null : o.reason,

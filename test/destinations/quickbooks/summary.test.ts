@@ -47,7 +47,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
   })
   afterEach(async () => dispose())
 
-  it('files an open day (retry until it closes), then posts one document per store; redelivery is a no-op', async () => {
+  it('files an open day (deferred until it closes), then posts one document per store; redelivery is a no-op', async () => {
     const destination = summaryDestination(sim, db, tokens, clock)
     const events = [
       shipped(1, AMAZON, '2026-11-24T09:00'),
@@ -58,13 +58,13 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     clock.set('2026-11-24T15:00')
     const waiting = await destination.send(events)
     expect(waiting.get(events[0]!.id)).toEqual({
-      kind: 'retry',
+      kind: 'deferred',
       reason: 'in the summary of 2026-11-24, store Amazon, posted after 2026-11-25 02:00 America/Los_Angeles',
-      retryAfterMs: 11 * 3_600_000 + 1000,
+      until: Date.parse('2026-11-25T10:00:00Z') + 1000,
     })
     expect(docs(sim, 'SalesReceipt')).toHaveLength(0)
     // Redelivered before the close: still waiting, nothing filed twice.
-    expect(outcomeKinds(await destination.send(events))).toEqual({ retry: 4 })
+    expect(outcomeKinds(await destination.send(events))).toEqual({ deferred: 4 })
 
     clock.set('2026-11-25T02:00')
     const posted = await destination.send(events)
@@ -106,7 +106,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     clock.set('2026-11-24T10:00')
     const filed = await destination.send([late, today])
     expect(filed.get(late.id)).toMatchObject({
-      kind: 'retry',
+      kind: 'deferred',
       reason: expect.stringContaining('summary of 2026-11-24'),
     })
     clock.set('2026-11-25T02:30')
@@ -134,7 +134,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     await destination.send([kept, gone, lonely])
     clock.set('2026-11-24T20:00')
     const cancels = [canceled(gone, '2026-11-24T19:00'), canceled(lonely, '2026-11-24T19:30')]
-    expect(outcomeKinds(await destination.send(cancels))).toEqual({ retry: 2 })
+    expect(outcomeKinds(await destination.send(cancels))).toEqual({ deferred: 2 })
 
     clock.set('2026-11-25T02:01')
     const outcomes = await destination.send([kept, gone, lonely, ...cancels])
@@ -194,7 +194,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     // The 25th has no sales: no negative receipt, the cancellation moves on to the 26th.
     clock.set('2026-11-26T03:00')
     expect((await destination.send([cancel])).get(cancel.id)).toMatchObject({
-      kind: 'retry',
+      kind: 'deferred',
       reason: expect.stringContaining('summary of 2026-11-26'),
     })
     expect(docs(sim, 'SalesReceipt')).toHaveLength(1)
@@ -257,7 +257,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     const paid = { ...shipped(3, AMAZON, '2026-11-24T09:00'), name: 'Order Awaiting Shipment' as const }
     clock.set('2026-11-24T12:00')
     const outcomes = await destination.send([first, reshipped, stranger, paid])
-    expect(outcomes.get(reshipped.id)?.kind).toBe('retry')
+    expect(outcomes.get(reshipped.id)?.kind).toBe('deferred')
     expect(outcomes.get(stranger.id)).toEqual({ kind: 'skipped', reason: 'not in a summary' })
     expect(outcomes.get(paid.id)).toEqual({
       kind: 'skipped',
@@ -349,7 +349,7 @@ forEachDatabase('QuickBooks daily summary', (database) => {
       const event = shipped(1, AMAZON, '2026-11-24T09:00', { occurredAt: Date.now() })
       const outcome = (await destination.send([event])).get(event.id)
       expect(outcome).toMatchObject({
-        kind: 'retry',
+        kind: 'deferred',
         reason: expect.stringMatching(/, store Amazon, posted after .* America\/Los_Angeles$/),
       })
       const filed = await new SummaryStore(db, 'books').entries([event.id])

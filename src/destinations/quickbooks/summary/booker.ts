@@ -124,9 +124,9 @@ export class SummaryBooker {
     }
     const at = this.#closesAt(entry.day)
     return {
-      kind: 'retry',
+      kind: 'deferred',
       reason: `in the summary of ${where}, posted after ${describeMoment(at, this.options.timeZone)}`,
-      retryAfterMs: Math.max(0, at - this.deps.now()) + 1000,
+      until: at + 1000,
     }
   }
 
