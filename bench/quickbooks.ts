@@ -21,6 +21,7 @@ import {
   DEFAULT_CLIENT,
   DEFAULT_REALM_ID,
   type QuickBooksSimulator,
+  type RequestRecord,
   startQuickBooksSimulator,
 } from '../src/simulators/quickbooks/index.js'
 import { type ShipStationSimulator, startShipStationSimulator } from '../src/simulators/shipstation/index.js'
@@ -82,6 +83,10 @@ export interface QuickBooksBenchResult {
     writesNeeded: number
     /** api ÷ writesNeeded: 1 would be no read, no retry, no 429. */
     perWriteNeeded: number
+    /** API answers by status and Fault code, e.g. `200`, `400 6240`, `429 3001`. */
+    byOutcome: Record<string, number>
+    /** API requests by what the simulator did, e.g. `write Customer`, `query Item`. */
+    byOperation: Record<string, number>
   }
   throughput: {
     /** Requests per complete minute window of the first phase, ÷ 500. */
@@ -181,6 +186,15 @@ function apiRequests(qb: QuickBooksSimulator) {
   return qb.requests({ realmId: REALM }).filter((r) => r.url.startsWith('/v3/'))
 }
 
+function tally(
+  requests: readonly RequestRecord[],
+  key: (r: RequestRecord) => string,
+): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const r of requests) counts[key(r)] = (counts[key(r)] ?? 0) + 1
+  return counts
+}
+
 function snapshot(qb: QuickBooksSimulator): Snapshot {
   const usage = qb.read.usage(REALM)
   return {
@@ -272,6 +286,8 @@ function measure(
       perDocument: api.length / documents.length,
       writesNeeded,
       perWriteNeeded: api.length / writesNeeded,
+      byOutcome: tally(api, (r) => `${r.status ?? 'no answer'}${r.faultCode ? ` ${r.faultCode}` : ''}`),
+      byOperation: tally(api, (r) => r.operation ?? 'none'),
     },
     throughput: {
       rateOfAllowed: windows.rateOfAllowed,

@@ -35,9 +35,13 @@ export function quickBooksMarkdown(report: QuickBooksReport): string {
     `| metered reads per order, whole run (warm-up included) | ${fixed(r.reads.totalPerOrder, 3)} (${int(r.reads.total)} reads) | – | – |`,
     `| API requests per document | ${fixed(r.requests.perDocument)} (${int(r.requests.api)} requests) | – | – |`,
     `| API requests / writes that had to happen (documents, payments, new customers and items) | ${fixed(r.requests.perWriteNeeded, 3)} (${int(r.requests.api)} / ${int(r.requests.writesNeeded)}) | – | – |`,
+    `| API answers by status and Fault code | ${Object.entries(r.requests.byOutcome)
+      .sort(([, a], [, b]) => b - a)
+      .map(([outcome, n]) => `${outcome}: ${int(n)}`)
+      .join(', ')} | – | – |`,
     `| request rate achieved / allowed, over the ${int(t.completeWindows)} minute window(s) the first phase fully spans | ${fixed(t.rateOfAllowed, 3)} (${int(t.requestsPerMinute)} a minute of ${r.limits.perMinute}) | ≥ 0.95 | ${Number.isFinite(t.rateOfAllowed) ? yes(t.rateOfAllowed >= 0.95) : '– (no complete window: a run too short)'} |`,
     `| documents booked per minute (complete windows of the first phase), of the bound at ${r.limits.perMinute} requests a minute with only the needed writes | ${fixed(t.documentsPerMinute, 0)} (${fixed(t.documentsPerMinute / t.documentsPerMinuteBound)} of ${fixed(t.documentsPerMinuteBound, 0)}) | – | – |`,
-    `| 429 responses | ${int(r.throttled.total)} | 0 | ${yes(r.throttled.total === 0)} |`,
+    `| 429 responses (per second / per minute / in flight) | ${int(r.throttled.total)} (${int(r.throttled.byLimit.perSecond ?? 0)} / ${int(r.throttled.byLimit.perMinute ?? 0)} / ${int(r.throttled.byLimit.concurrent ?? 0)}) | 0 | ${yes(r.throttled.total === 0)} |`,
     `| deliveries at the end: delivered / skipped / pending / dead | ${int(r.worker.delivered)} / ${int(r.worker.skipped)} / ${int(r.worker.pending)} / ${int(r.worker.dead)} | no pending or dead | ${yes(r.worker.pending + r.worker.dead === 0)} |`,
   ].join('\n')
 }
