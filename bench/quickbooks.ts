@@ -231,7 +231,7 @@ function measure(
   const documents = salesDocuments(qb)
   const byDocNumber = new Set(documents.map((d) => d.DocNumber ?? `no number ${d.Id}`))
   const orderOf = (d: SimDocument) => {
-    const number = /^ShipStation order (\S+?)(?:, store |$)/.exec(d.PrivateNote ?? '')?.[1]
+    const number = /^ShipStation order ([^\s,;]+)/.exec(d.PrivateNote ?? '')?.[1]
     return number === undefined ? `unknown ${d.Id}` : (rootOf.get(number) ?? number)
   }
   const byOrder = new Set(documents.map(orderOf))
