@@ -129,7 +129,11 @@ history included, becomes one SalesReceipt (paid) or Invoice, at QuickBooks' 500
   } Ctrl-C stops.`)
 
   const stop = new AbortController()
-  const onSignal = () => stop.abort()
+  const onSignal = () => {
+    // A delivery pass runs to its end: with QuickBooks at 500 requests a minute that can take a while.
+    out('stopping after the current step (Ctrl-C again to quit at once)')
+    stop.abort()
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   if (duration !== undefined) setTimeout(() => stop.abort(), duration).unref()
