@@ -93,9 +93,11 @@ export async function deliverAllDue(
   options: DeliverOptions = {},
 ): Promise<DeliverResult> {
   const total: DeliverResult = { sent: 0, delivered: 0, skipped: 0, dead: 0, retried: 0, deferred: 0 }
-  for (;;) {
+  // A stop request ends the pass between batches, so `run` shuts down within one batch, not a backlog.
+  while (!options.signal?.aborted) {
     const r = await deliverBatch(db, destination, options)
     for (const k of Object.keys(total) as (keyof DeliverResult)[]) total[k] += r[k]
     if (r.sent === 0 || r.retried === r.sent) return total
   }
+  return total
 }

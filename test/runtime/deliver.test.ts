@@ -74,6 +74,17 @@ forEachDatabase('delivery outcomes', (database) => {
     for (const row of await rows()) expect(Number(row.next_attempt_at)).toBe(T0 + 1000)
   })
 
+  it('a stop request ends the pass after the batch in hand', async () => {
+    const stop = new AbortController()
+    const destination = scripted(() => {
+      stop.abort()
+      return { kind: 'delivered', receipt: 'ok' }
+    })
+    const result = await deliverAllDue(store.db, destination, { now: () => T0, signal: stop.signal })
+    expect(result).toMatchObject({ sent: 2, delivered: 2 })
+    expect((await rows()).filter((r) => r.state === 'pending')).toHaveLength(3)
+  })
+
   it('retry: counts the attempt, backs off, and a batch that only failed ends the pass', async () => {
     const destination = scripted(() => ({ kind: 'retry', reason: 'HTTP 503' }))
     const result = await deliverAllDue(store.db, destination, { now: () => T0 })

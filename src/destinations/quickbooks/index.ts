@@ -134,7 +134,7 @@ export function createQuickBooksDestination(
     type: 'quickbooks',
     batchSize: options.batchSize,
 
-    async send(events) {
+    async send(events, signal) {
       if (summary) return summary.send(events, (event) => filterEvent(event, filter))
       const outcomes = new Map<string, DeliveryOutcome>()
       // Events of one order go in sequence (booked before cancelled); orders in parallel.
@@ -154,7 +154,8 @@ export function createQuickBooksDestination(
       }
       const groups = [...byOrder.values()]
       const worker = async () => {
-        for (let group = groups.shift(); group; group = groups.shift()) {
+        // On a stop request, orders not started get no outcome (retried on the next start).
+        for (let group = groups.shift(); group && !signal?.aborted; group = groups.shift()) {
           for (const event of group) outcomes.set(event.id, await settle(() => booker.handle(event)))
         }
       }
