@@ -8,6 +8,7 @@
  */
 import pino from 'pino'
 import { parseConfig } from '../../src/config/load.js'
+import { tokensFrom } from '../../src/destinations/quickbooks/oauth.js'
 import { SecretBox } from '../../src/destinations/quickbooks/secret-box.js'
 import { Relay } from '../../src/runtime/relay.js'
 import { DatabaseTokenStore } from '../../src/store/quickbooks-tokens.js'
@@ -75,14 +76,8 @@ destinations:
   const config = parseConfig(yaml, 'bench-quickbooks.yaml', {})
   const relay = await Relay.open(config, { logger: pino({ level: 'silent' }) })
   try {
-    const now = Date.now()
     await new DatabaseTokenStore(relay.store.db, SecretBox.fromEnv()).save(input.realmId, {
-      tokens: {
-        accessToken: input.tokens.access_token,
-        accessExpiresAt: now + input.tokens.expires_in * 1000,
-        refreshToken: input.tokens.refresh_token,
-        refreshExpiresAt: now + 8_726_400_000,
-      },
+      tokens: tokensFrom(input.tokens, Date.now()),
       reconnectReason: null,
     })
     const first = await phase(relay)

@@ -11,15 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requeueFilter } from '../../src/cli/commands/retry.js'
 import { UserError } from '../../src/cli/context.js'
 import { parseConfig } from '../../src/config/load.js'
-import { SecretBox } from '../../src/destinations/quickbooks/secret-box.js'
 import {
   DEFAULT_CLIENT,
   type QuickBooksSimulator,
   startQuickBooksSimulator,
 } from '../../src/simulators/quickbooks/index.js'
 import type { Order } from '../../src/simulators/shipstation/model.js'
-import { DatabaseTokenStore } from '../../src/store/quickbooks-tokens.js'
-import { REALM } from '../destinations/quickbooks/helpers.js'
+import { connectDatabase, REALM, writeAsUser } from '../destinations/quickbooks/helpers.js'
 import { runCli, startCli } from '../helpers/cli.js'
 import { forEachDatabase } from '../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../helpers/pipeline.js'
@@ -150,16 +148,7 @@ forEachDatabase('shiprelay retry', (database) => {
     missingItem: dead
 `,
     })
-    const issued = sim.tokens.issue()
-    await new DatabaseTokenStore(p.relay.store.db, SecretBox.fromEnv()).save(REALM, {
-      tokens: {
-        accessToken: issued.access_token,
-        accessExpiresAt: sim.clock.now() + 3_600_000,
-        refreshToken: issued.refresh_token,
-        refreshExpiresAt: sim.clock.now() + 8_726_400_000,
-      },
-      reconnectReason: null,
-    })
+    await connectDatabase(p.relay.store.db, sim)
     await p.cycle() // the backfill: history, not booked
     const item = (sku: string) => [{ sku, name: `Item ${sku}`, quantity: 1, unitPrice: 12.5 }]
     dead = p.ss.world.createOrder({ status: 'awaiting_shipment', items: item(MISSING_SKU) })
@@ -201,18 +190,10 @@ forEachDatabase('shiprelay retry', (database) => {
     const income = (sim.read.entities(REALM, 'Account') as { Id: string; AccountType?: string }[]).find(
       (a) => a.AccountType === 'Income',
     )!
-    const created = await fetch(`${sim.url}/v3/company/${REALM}/item?minorversion=75`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${sim.tokens.issue().access_token}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-      },
-      body: JSON.stringify({
-        Name: MISSING_SKU,
-        Type: 'NonInventory',
-        IncomeAccountRef: { value: income.Id },
-      }),
+    const created = await writeAsUser(sim, 'item', {
+      Name: MISSING_SKU,
+      Type: 'NonInventory',
+      IncomeAccountRef: { value: income.Id },
     })
     expect(created.status).toBe(200)
 

@@ -3,7 +3,7 @@
  * Basic credentials. Errors are plain OAuth JSON; `invalid_grant` means only a new authorization helps.
  */
 import type { QuickBooksTokens } from '../../store/quickbooks-tokens.js'
-import { oauthErrorSchema, tokenResponseSchema } from './types.js'
+import { oauthErrorSchema, type TokenResponse, tokenResponseSchema } from './types.js'
 
 export const DEFAULT_TOKEN_URL = 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'
 export const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting'
@@ -56,6 +56,19 @@ export async function revokeToken(
   if (!response.ok) throw new TokenEndpointError(`QuickBooks revoke endpoint: HTTP ${response.status}`)
 }
 
+/** The tokens to store from a token endpoint answer received at `now` (100 days when the refresh expiry is absent). */
+export function tokensFrom(
+  answer: Pick<TokenResponse, 'access_token' | 'refresh_token' | 'expires_in' | 'x_refresh_token_expires_in'>,
+  now: number,
+): QuickBooksTokens {
+  return {
+    accessToken: answer.access_token,
+    accessExpiresAt: now + answer.expires_in * 1000,
+    refreshToken: answer.refresh_token,
+    refreshExpiresAt: now + (answer.x_refresh_token_expires_in ?? 8_726_400) * 1000,
+  }
+}
+
 async function tokenRequest(
   app: OAuthApp,
   form: Record<string, string>,
@@ -83,13 +96,7 @@ async function tokenRequest(
   if (response.ok) {
     const parsed = tokenResponseSchema.safeParse(json)
     if (!parsed.success) throw new TokenEndpointError('QuickBooks token endpoint: unreadable token response')
-    const t = parsed.data
-    return {
-      accessToken: t.access_token,
-      accessExpiresAt: now + t.expires_in * 1000,
-      refreshToken: t.refresh_token,
-      refreshExpiresAt: now + (t.x_refresh_token_expires_in ?? 8_726_400) * 1000,
-    }
+    return tokensFrom(parsed.data, now)
   }
   const error = oauthErrorSchema.safeParse(json)
   const what = error.success

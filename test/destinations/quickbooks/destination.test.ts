@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { docs, harness, paidOrder, REALM, simulator } from './helpers.js'
+import { docs, harness, paidOrder, REALM, simulator, writeAsUser } from './helpers.js'
 
 describe('QuickBooks destination: documents', () => {
   it('books a paid shipped order as a SalesReceipt with shipping fields, tax and a matching total', async () => {
@@ -141,20 +141,11 @@ describe('QuickBooks destination: documents', () => {
     const receipt = docs(sim, 'SalesReceipt')[0]!
     expect(receipt.TrackingNum).toBeUndefined()
     // Someone edits the receipt in QuickBooks: our SyncToken is now stale.
-    const token = sim.tokens.issue().access_token
-    const edit = await fetch(`${sim.url}/v3/company/${REALM}/salesreceipt?minorversion=75`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-      },
-      body: JSON.stringify({
-        Id: receipt.Id,
-        SyncToken: receipt.SyncToken,
-        sparse: true,
-        PrivateNote: 'edited',
-      }),
+    const edit = await writeAsUser(sim, 'SalesReceipt', {
+      Id: receipt.Id,
+      SyncToken: receipt.SyncToken,
+      sparse: true,
+      PrivateNote: 'edited',
     })
     expect(edit.status).toBe(200)
     const shipped = paidOrder(17)

@@ -3,13 +3,18 @@
  * token store, booked documents in memory (the database stores have their own test), a fast limiter.
  */
 import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import { afterEach } from 'vitest'
+import { ConfigSchema } from '../../../src/config/schema.js'
 import type { Destination } from '../../../src/destinations/destination.js'
 import {
   createQuickBooksDestination,
   type QuickBooksDestinationOptions,
 } from '../../../src/destinations/quickbooks/index.js'
+import { tokensFrom } from '../../../src/destinations/quickbooks/oauth.js'
 import { RateLimiter } from '../../../src/destinations/quickbooks/rate-limiter.js'
+import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
+import { createDestination } from '../../../src/destinations/registry.js'
 import type { OrderEvent } from '../../../src/events/model.js'
 import {
   DEFAULT_CLIENT,
@@ -19,7 +24,12 @@ import {
   startQuickBooksSimulator,
 } from '../../../src/simulators/quickbooks/index.js'
 import { MemoryDocumentStore } from '../../../src/store/quickbooks-documents.js'
-import { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
+import {
+  DatabaseTokenStore,
+  MemoryTokenStore,
+  type TokenStore,
+} from '../../../src/store/quickbooks-tokens.js'
+import type { Database } from '../../../src/store/schema.js'
 import { type OrderEventOverrides, orderEvent } from '../order-event.js'
 
 export const REALM = DEFAULT_REALM_ID
@@ -101,18 +111,22 @@ export async function harness(
 
 export async function issuedTokens(sim: QuickBooksSimulator): Promise<MemoryTokenStore> {
   const store = new MemoryTokenStore()
-  const issued = sim.tokens.issue()
-  const now = sim.clock.now()
-  await store.save(REALM, {
-    tokens: {
-      accessToken: issued.access_token,
-      accessExpiresAt: now + issued.expires_in * 1000,
-      refreshToken: issued.refresh_token,
-      refreshExpiresAt: now + 8_726_400_000,
-    },
-    reconnectReason: null,
-  })
+  await saveIssuedTokens(store, sim)
   return store
+}
+
+/** Tokens the simulator issued, stored as `shiprelay quickbooks connect` would. */
+export async function saveIssuedTokens(
+  store: TokenStore,
+  sim: QuickBooksSimulator,
+  now = sim.clock.now(),
+): Promise<void> {
+  await store.save(REALM, { tokens: tokensFrom(sim.tokens.issue(REALM), now), reconnectReason: null })
+}
+
+/** The same, sealed in a shiprelay database (SHIPRELAY_SECRET_KEY must be set). */
+export function connectDatabase(db: Kysely<Database>, sim: QuickBooksSimulator, now?: number): Promise<void> {
+  return saveIssuedTokens(new DatabaseTokenStore(db, SecretBox.fromEnv()), sim, now)
 }
 
 /** A shipped, paid order; `n` makes order id, number, event id and the shopper distinct. */
@@ -162,4 +176,43 @@ export interface SimDoc {
     SalesItemLineDetail?: { ItemRef?: { value: string } }
   }[]
   [key: string]: unknown
+}
+
+/** A quickbooks destination built from config by the registry, as `run` builds it, on `db`. */
+export function configuredDestination(
+  sim: QuickBooksSimulator,
+  db: Kysely<Database>,
+  keys: Record<string, unknown> = {},
+): Destination {
+  const config = ConfigSchema.parse({
+    accounts: [{ id: 'main', shipstation: { apiKey: 'k', apiSecret: 's' } }],
+    destinations: [
+      {
+        id: 'books',
+        type: 'quickbooks',
+        realmId: REALM,
+        ...DEFAULT_CLIENT,
+        endpoints: { api: sim.url, bearer: sim.oauthUrls.token },
+        ...keys,
+      },
+    ],
+  }).destinations[0]!
+  return createDestination(config, { db }).destination
+}
+
+/** Writes an entity the way a person using QuickBooks would (outside shiprelay); returns the answer. */
+export async function writeAsUser(
+  sim: QuickBooksSimulator,
+  entity: string,
+  body: Record<string, unknown>,
+): Promise<Response> {
+  return fetch(`${sim.url}/v3/company/${REALM}/${entity.toLowerCase()}?minorversion=75`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${sim.tokens.issue().access_token}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    },
+    body: JSON.stringify(body),
+  })
 }

@@ -3,7 +3,7 @@
  * SKU, match by Sku), throttling (429/3001), and metered reads in steady state.
  */
 import { describe, expect, it } from 'vitest'
-import { docs, harness, paidOrder, REALM, simulator } from './helpers.js'
+import { docs, harness, paidOrder, REALM, simulator, writeAsUser } from './helpers.js'
 
 const customerName = (sim: Parameters<typeof docs>[0], id: string | undefined) =>
   docs(sim, 'Customer').find((c) => c.Id === id)?.DisplayName
@@ -94,19 +94,11 @@ describe('QuickBooks destination: items', () => {
       ['Pooh', 'WINNIEPOOH'],
       ['Two Cities', 'TALEOFTWO'],
     ]) {
-      const created = await fetch(`${sim.url}/v3/company/${REALM}/item?minorversion=75`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${sim.tokens.issue().access_token}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({
-          Name: name,
-          Sku: sku,
-          Type: 'NonInventory',
-          IncomeAccountRef: { value: '5' },
-        }),
+      const created = await writeAsUser(sim, 'item', {
+        Name: name,
+        Sku: sku,
+        Type: 'NonInventory',
+        IncomeAccountRef: { value: '5' },
       })
       expect(created.status).toBe(200)
     }

@@ -5,15 +5,10 @@
  * built here on the relay's store. It runs at QuickBooks' real 10 requests a second, hence few orders.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { ConfigSchema } from '../../../src/config/schema.js'
-import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
-import { createDestination } from '../../../src/destinations/registry.js'
 import type { OrderEvent } from '../../../src/events/model.js'
-import { DEFAULT_CLIENT } from '../../../src/simulators/quickbooks/index.js'
-import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { forEachDatabase } from '../../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js'
-import { docs, REALM, simulator } from './helpers.js'
+import { configuredDestination, connectDatabase, docs, simulator } from './helpers.js'
 
 const KEY = 'ef'.repeat(32)
 
@@ -35,30 +30,8 @@ forEachDatabase('QuickBooks behind the real pipeline', (database) => {
     const sim = await simulator()
     await pipeline.cycle()
     const db = pipeline.relay.store.db
-    const issued = sim.tokens.issue()
-    await new DatabaseTokenStore(db, SecretBox.fromEnv()).save(REALM, {
-      tokens: {
-        accessToken: issued.access_token,
-        accessExpiresAt: sim.clock.now() + 3_600_000,
-        refreshToken: issued.refresh_token,
-        refreshExpiresAt: sim.clock.now() + 8_726_400_000,
-      },
-      reconnectReason: null,
-    })
-    const config = ConfigSchema.parse({
-      accounts: [{ id: 'main', shipstation: { apiKey: 'k', apiSecret: 's' } }],
-      destinations: [
-        {
-          id: 'books',
-          type: 'quickbooks',
-          realmId: REALM,
-          ...DEFAULT_CLIENT,
-          endpoints: { api: sim.url, bearer: sim.oauthUrls.token },
-          sendHistory: true,
-        },
-      ],
-    }).destinations[0]!
-    const { destination } = createDestination(config, { db })
+    await connectDatabase(db, sim)
+    const destination = configuredDestination(sim, db, { sendHistory: true })
     const rows = await db.selectFrom('events').select('payload').orderBy('seq').execute()
     const events = rows.map((r) => JSON.parse(r.payload) as OrderEvent)
     const shipped = events.filter((e) => e.name === 'Order Shipped')

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
 import { type ReconcileReport, reconcile } from '../../../src/reconcile/reconcile.js'
 import { WebhookInbox } from '../../../src/runtime/webhook-inbox.js'
 import { buildServer } from '../../../src/server/app.js'
@@ -21,11 +20,10 @@ import {
 import { orderTotal } from '../../../src/simulators/shipstation/factory.js'
 import type { Order } from '../../../src/simulators/shipstation/model.js'
 import { quickBooksConnection } from '../../../src/store/quickbooks-status.js'
-import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { runCli } from '../../helpers/cli.js'
 import { forEachDatabase } from '../../helpers/databases.js'
 import { type Pipeline, silentLogger, startPipeline } from '../../helpers/pipeline.js'
-import { REALM } from './helpers.js'
+import { connectDatabase, REALM } from './helpers.js'
 
 const KEY = 'cd'.repeat(32)
 const TZ = 'America/New_York'
@@ -67,16 +65,7 @@ forEachDatabase('QuickBooks in status, documents and reconcile', (database) => {
     stores: ["${bookedStore!.storeName}"]
 `,
     })
-    const issued = sim.tokens.issue()
-    await new DatabaseTokenStore(p.relay.store.db, SecretBox.fromEnv()).save(REALM, {
-      tokens: {
-        accessToken: issued.access_token,
-        accessExpiresAt: sim.clock.now() + 3_600_000,
-        refreshToken: issued.refresh_token,
-        refreshExpiresAt: sim.clock.now() + 8_726_400_000,
-      },
-      reconnectReason: null,
-    })
+    await connectDatabase(p.relay.store.db, sim)
     await p.cycle() // the backfill: history, not booked
     const w = p.ss.world
     const order = (sku: string, storeId = bookedStore!.storeId, quantity = 1) =>

@@ -5,15 +5,19 @@
  * untaxed stores.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { ConfigSchema } from '../../../src/config/schema.js'
-import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
-import { createDestination } from '../../../src/destinations/registry.js'
-import { DEFAULT_CLIENT, type QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
+import type { QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
 import { SummaryStore } from '../../../src/store/quickbooks-summary.js'
 import type { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
-import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { forEachDatabase, freshStore } from '../../helpers/databases.js'
-import { docs, issuedTokens, REALM, type SimDoc, simulator } from './helpers.js'
+import {
+  configuredDestination,
+  connectDatabase,
+  docs,
+  issuedTokens,
+  REALM,
+  type SimDoc,
+  simulator,
+} from './helpers.js'
 import { canceled, outcomeKinds, STORES, shipped, summaryDestination, TestClock } from './summary-helpers.js'
 
 const [AMAZON, ETSY, WEB] = STORES
@@ -318,33 +322,13 @@ forEachDatabase('QuickBooks daily summary', (database) => {
     const saved = process.env.SHIPRELAY_SECRET_KEY
     process.env.SHIPRELAY_SECRET_KEY = 'ab'.repeat(32)
     try {
-      const issued = sim.tokens.issue()
-      await new DatabaseTokenStore(db, SecretBox.fromEnv()).save(REALM, {
-        tokens: {
-          accessToken: issued.access_token,
-          accessExpiresAt: Date.now() + 3_600_000,
-          refreshToken: issued.refresh_token,
-          refreshExpiresAt: Date.now() + 8_726_400_000,
-        },
-        reconnectReason: null,
+      await connectDatabase(db, sim, Date.now())
+      const destination = configuredDestination(sim, db, {
+        mode: 'summary',
+        closeAfter: '30m',
+        summaryPrefix: 'D',
+        summaryStoreCodes: { Amazon: 'AMZ' },
       })
-      const config = ConfigSchema.parse({
-        accounts: [{ id: 'main', shipstation: { apiKey: 'k', apiSecret: 's' } }],
-        destinations: [
-          {
-            id: 'books',
-            type: 'quickbooks',
-            realmId: REALM,
-            ...DEFAULT_CLIENT,
-            endpoints: { api: sim.url, bearer: sim.oauthUrls.token },
-            mode: 'summary',
-            closeAfter: '30m',
-            summaryPrefix: 'D',
-            summaryStoreCodes: { Amazon: 'AMZ' },
-          },
-        ],
-      }).destinations[0]!
-      const { destination } = createDestination(config, { db })
       // Filed now, so the day is today's: it waits, and says until when.
       const event = shipped(1, AMAZON, '2026-11-24T09:00', { occurredAt: Date.now() })
       const outcome = (await destination.send([event])).get(event.id)

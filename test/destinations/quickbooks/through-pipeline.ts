@@ -5,12 +5,10 @@
  * holds, counted by DocNumber and by the order named in PrivateNote.
  */
 import { expect } from 'vitest'
-import { SecretBox } from '../../../src/destinations/quickbooks/secret-box.js'
 import { DEFAULT_CLIENT, type QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
 import type { ShipStationSimulator } from '../../../src/simulators/shipstation/index.js'
-import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import type { Pipeline } from '../../helpers/pipeline.js'
-import { REALM } from './helpers.js'
+import { connectDatabase, REALM } from './helpers.js'
 
 /** The QuickBooks destination, appended to the pipeline's destinations (after Klaviyo's). */
 export function quickBooksYaml(qb: QuickBooksSimulator): string {
@@ -25,18 +23,8 @@ export function quickBooksYaml(qb: QuickBooksSimulator): string {
 }
 
 /** Stores tokens the simulator issued, sealed, as `shiprelay quickbooks connect` would. */
-export async function connect(pipeline: Pipeline, qb: QuickBooksSimulator): Promise<void> {
-  const issued = qb.tokens.issue(REALM)
-  const now = Date.now()
-  await new DatabaseTokenStore(pipeline.relay.store.db, SecretBox.fromEnv()).save(REALM, {
-    tokens: {
-      accessToken: issued.access_token,
-      accessExpiresAt: now + issued.expires_in * 1000,
-      refreshToken: issued.refresh_token,
-      refreshExpiresAt: now + 8_726_400_000,
-    },
-    reconnectReason: null,
-  })
+export function connect(pipeline: Pipeline, qb: QuickBooksSimulator): Promise<void> {
+  return connectDatabase(pipeline.relay.store.db, qb, Date.now())
 }
 
 interface SalesDocument {
