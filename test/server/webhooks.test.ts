@@ -174,7 +174,7 @@ describe('ShipStation webhooks', () => {
     expect(report.timeZone).toBe('UTC')
     const bad = await fetch(`${service.url}/api/reconcile?from=2026-01-05&to=2026-01-01`)
     expect(bad.status).toBe(400)
-    expect(await bad.json()).toEqual({ error: '--to is before --from' })
+    expect(await bad.json()).toEqual({ error: 'to= is before from=' })
     expect(
       (await fetch(`${service.url}/api/reconcile?account=nobody&from=2026-01-01&to=2026-01-01`)).status,
     ).toBe(400)
