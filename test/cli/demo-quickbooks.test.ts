@@ -76,5 +76,5 @@ describe('QuickBooks against the simulators', () => {
     } finally {
       await store.close()
     }
-  })
+  }, 120_000)
 })

@@ -99,5 +99,5 @@ forEachDatabase('QuickBooks: SIGKILL while booking, restart', (database) => {
       .execute()
     const booked = salesDocuments(qb).map((d) => d.Id)
     expect(rows.map((r) => r.doc_id).sort()).toEqual(booked.sort())
-  })
+  }, 120_000)
 })

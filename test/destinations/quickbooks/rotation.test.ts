@@ -93,5 +93,5 @@ forEachDatabase('QuickBooks: token rotation mid-run through the pipeline', (data
     const after = (await new DatabaseTokenStore(p.relay.store.db, SecretBox.fromEnv()).load(REALM))!
     expect(after.reconnectReason).toBeNull()
     expect(currentRefreshToken(qb).map((t) => t.token)).toEqual([after.tokens.refreshToken])
-  })
+  }, 120_000)
 })
