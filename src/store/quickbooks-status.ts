@@ -5,6 +5,7 @@
  * document or state shows up instead of breaking these views.
  */
 import type { Kysely } from 'kysely'
+import type { SummaryTables } from './quickbooks-summary.js'
 import { quickBooksDb } from './quickbooks-tables.js'
 import type { Database } from './schema.js'
 
@@ -56,9 +57,18 @@ export async function documentCounts(db: Kysely<Database>, destinationId: string
     .where('destination_id', '=', destinationId)
     .groupBy(['doc_type', 'state'])
     .execute()
-  return rows
-    .map((r) => ({ docType: r.doc_type, state: r.state, count: Number(r.n) }))
-    .sort((a, b) => a.docType.localeCompare(b.docType) || a.state.localeCompare(b.state))
+  // Daily summaries (mode: summary) live in their own table: one document per store and day.
+  const summaries = await (db as unknown as Kysely<SummaryTables>)
+    .selectFrom('quickbooks_summary_days')
+    .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('destination_id', '=', destinationId)
+    .where('doc_type', 'is not', null)
+    .groupBy('doc_type')
+    .execute()
+  return [
+    ...rows.map((r) => ({ docType: r.doc_type, state: r.state, count: Number(r.n) })),
+    ...summaries.map((r) => ({ docType: r.doc_type ?? '', state: 'daily summary', count: Number(r.n) })),
+  ].sort((a, b) => a.docType.localeCompare(b.docType) || a.state.localeCompare(b.state))
 }
 
 export interface DocumentQuery {

@@ -41,7 +41,7 @@ export interface QuickBooksSummaryDayTable {
   posted_at: number
 }
 
-interface SummaryTables {
+export interface SummaryTables {
   quickbooks_summary_entries: QuickBooksSummaryEntryTable
   quickbooks_summary_days: QuickBooksSummaryDayTable
 }

@@ -12,6 +12,7 @@ import { deliverBatch } from '../../../src/runtime/deliver.js'
 import { SeededRandom } from '../../../src/simulators/common/seeded-random.js'
 import type { QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
 import { appendEvents } from '../../../src/store/event-log.js'
+import { documentCounts } from '../../../src/store/quickbooks-status.js'
 import type { MemoryTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { forEachDatabase, freshStore } from '../../helpers/databases.js'
 import { orderEvent } from '../order-event.js'
@@ -207,6 +208,10 @@ forEachDatabase('QuickBooks daily summary at volume', (database) => {
     }
     expect(sim.read.usage(REALM).writes).toBe(writes)
     expect(docs(sim, 'SalesReceipt')).toHaveLength(6)
+    // `shiprelay status` counts them: summary days are documents too.
+    expect(await documentCounts(db, 'qbo')).toEqual([
+      { docType: 'SalesReceipt', state: 'daily summary', count: 6 },
+    ])
 
     const usage = sim.read.usage(REALM)
     const operations: Record<string, number> = {}
