@@ -177,3 +177,30 @@ describe('QuickBooks destination: limits and metering', () => {
     expect(steady / events.length).toBeLessThanOrEqual(0.1)
   })
 })
+
+describe('QuickBooks destination: paging (§15: the default page is 100)', () => {
+  it('reads every page of a company with more than 1,000 customers and matches one on the second page', async () => {
+    const sim = await simulator()
+    for (let first = 0; first < 1_030; first += 30) {
+      const items = Array.from({ length: 30 }, (_, i) => ({
+        bId: `c${first + i}`,
+        operation: 'create',
+        Customer: {
+          DisplayName: `Existing Shopper ${first + i}`,
+          PrimaryEmailAddr: { Address: `existing${first + i}@example.com` },
+        },
+      }))
+      expect((await writeAsUser(sim, 'batch', { BatchItemRequest: items })).status).toBe(200)
+    }
+    const customers = docs(sim, 'Customer').length
+    expect(customers).toBeGreaterThan(1_030)
+    const { destination } = await harness(sim)
+    const event = paidOrder(60, { customer: { email: 'existing1029@example.com' } })
+    expect((await destination.send([event])).get(event.id)?.kind).toBe('delivered')
+    // Matched by email on the second page of 1,000: no new customer.
+    expect(docs(sim, 'Customer')).toHaveLength(customers)
+    const booked = docs(sim, 'SalesReceipt')[0]!
+    const shopper = docs(sim, 'Customer').find((c) => c.DisplayName === 'Existing Shopper 1029')!
+    expect((booked.CustomerRef as { value: string }).value).toBe(shopper.Id)
+  })
+})
