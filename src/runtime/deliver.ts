@@ -64,8 +64,13 @@ export async function deliverBatch(
     const tries = attempts + 1
     if (outcome.kind === 'retry') {
       result.retried++
+      // The destination's own word (Retry-After) is the wait, jittered up a tenth so a batch does not
+      // return as one; growing our backoff on top would keep events waiting long after a 429 storm.
       const backoff = Math.min(options.maxBackoffMs ?? 600_000, 1000 * 2 ** Math.min(attempts, 20))
-      const wait = Math.max(outcome.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2))
+      const wait =
+        outcome.retryAfterMs !== undefined
+          ? outcome.retryAfterMs * (1 + Math.random() / 10)
+          : backoff / 2 + Math.random() * (backoff / 2)
       return { eventId: event.id, outcome, attempts: tries, nextAttemptAt: Math.ceil(at + wait) }
     }
     if (outcome.kind === 'deferred') {

@@ -85,6 +85,19 @@ forEachDatabase('delivery outcomes', (database) => {
     expect((await rows()).filter((r) => r.state === 'pending')).toHaveLength(3)
   })
 
+  it('retry with Retry-After: waits what the destination said, however many attempts came before', async () => {
+    await store.db.updateTable('deliveries').set({ attempts: 15 }).execute()
+    const destination = scripted(() => ({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 2_000 }))
+    await deliverAllDue(store.db, destination, { now: () => T0 })
+    const waited = (await rows()).filter((r) => r.reason === 'HTTP 429')
+    expect(waited).toHaveLength(2)
+    for (const row of waited) {
+      expect(row.attempts).toBe(16)
+      expect(Number(row.next_attempt_at)).toBeGreaterThanOrEqual(T0 + 2_000)
+      expect(Number(row.next_attempt_at)).toBeLessThanOrEqual(T0 + 2_200)
+    }
+  })
+
   it('retry: counts the attempt, backs off, and a batch that only failed ends the pass', async () => {
     const destination = scripted(() => ({ kind: 'retry', reason: 'HTTP 503' }))
     const result = await deliverAllDue(store.db, destination, { now: () => T0 })
