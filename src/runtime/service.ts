@@ -19,12 +19,29 @@ export interface RunningService {
   run(signal: AbortSignal): Promise<void>
 }
 
+/** Thrown by startService when its signal aborts before start-up finished, after closing what it opened. */
+export class StartupAborted extends Error {
+  override name = 'StartupAborted'
+  constructor() {
+    super('stopped during start-up')
+  }
+}
+
+/**
+ * Opens the store (migrations), listens and subscribes to webhooks. `signal` aborting meanwhile (a
+ * SIGTERM while a slow ShipStation answers) stops start-up at the next step: whatever is open is
+ * closed and StartupAborted thrown, so the caller can exit cleanly instead of running on.
+ */
 export async function startService(
   config: Config,
-  deps: { logger: Logger; redactor?: Redactor; fetch?: typeof fetch },
+  deps: { logger: Logger; redactor?: Redactor; fetch?: typeof fetch; signal?: AbortSignal },
 ): Promise<RunningService> {
-  const { logger } = deps
+  const { logger, signal } = deps
   const relay = await Relay.open(config, { logger, fetch: deps.fetch })
+  if (signal?.aborted) {
+    await relay.close()
+    throw new StartupAborted()
+  }
   const tokens = new Map(config.accounts.map((a) => [a.id, webhookToken(a.id, a.shipstation.apiSecret)]))
   for (const token of tokens.values()) deps.redactor?.add(token)
   const inbox = new WebhookInbox(relay, logger)
@@ -46,9 +63,10 @@ export async function startService(
   const publicUrl = config.webhooks?.publicUrl
   if (publicUrl) {
     for (const account of relay.accounts) {
+      if (signal?.aborted) break
       const target = `${publicUrl}${receiverPath(account.id, tokens.get(account.id)!)}`
       try {
-        const plan = await ensureWebhooks(account.client, account.id, target)
+        const plan = await ensureWebhooks(account.client, account.id, target, signal)
         logger.info(
           {
             account: account.id,
@@ -59,6 +77,7 @@ export async function startService(
           'ShipStation webhooks in place',
         )
       } catch (error) {
+        if (signal?.aborted) break
         // Polling still covers everything; webhooks only make it faster.
         logger.error(
           { account: account.id, err: error },
@@ -66,6 +85,12 @@ export async function startService(
         )
       }
     }
+  }
+
+  if (signal?.aborted) {
+    await server.close()
+    await relay.close()
+    throw new StartupAborted()
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { startService } from '../../runtime/service.js'
+import { type RunningService, StartupAborted, startService } from '../../runtime/service.js'
 import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand } from '../context.js'
 
 /** `shiprelay run`: keeps every account in sync and delivers as events appear, until SIGINT/SIGTERM. */
@@ -21,9 +21,11 @@ export function registerRunCommand(program: Command): void {
     })
 }
 
+/**
+ * The signal handler goes in before start-up (migrations, listen, webhook subscriptions), so a stop
+ * that arrives while ShipStation is slow to answer closes what was opened and exits 0.
+ */
 export async function runUntilStopped({ config, logger, redactor }: CommandContext): Promise<void> {
-  const service = await startService(config, { logger, redactor })
-  const { relay } = service
   const stop = new AbortController()
   const onSignal = (signal: string) => {
     if (stop.signal.aborted) {
@@ -35,6 +37,15 @@ export async function runUntilStopped({ config, logger, redactor }: CommandConte
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let service: RunningService
+  try {
+    service = await startService(config, { logger, redactor, signal: stop.signal })
+  } catch (error) {
+    if (!(error instanceof StartupAborted)) throw error
+    process.stdout.write(`shiprelay: ${error.message}\n`)
+    return
+  }
+  const { relay } = service
   logger.info(
     { accounts: relay.accounts.map((a) => a.id), destinations: relay.destinations.map((d) => d.id) },
     'shiprelay running',
