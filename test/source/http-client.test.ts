@@ -9,7 +9,11 @@ import {
 } from '../../src/source/shipstation/errors.js'
 import { ShipStationClient } from '../../src/source/shipstation/http-client.js'
 import { RateGovernor } from '../../src/source/shipstation/rate-governor.js'
-import { rawOrderSchema } from '../../src/source/shipstation/raw-types.js'
+import {
+  rawFulfillmentSchema,
+  rawOrderSchema,
+  rawShipmentSchema,
+} from '../../src/source/shipstation/raw-types.js'
 
 type Step = (req: IncomingMessage, res: ServerResponse) => void
 const json =
@@ -152,6 +156,35 @@ describe('ShipStationClient', () => {
     await expect(client.getPage('/orders', 'orders', rawOrderSchema, {})).rejects.toThrow(
       new ShipStationResponseError(
         'ShipStation /orders: record orderId 7, orderNumber A-7 is malformed: orderStatus: Invalid input: expected string, received undefined',
+      ),
+    )
+  })
+
+  it('names the shipment and the field when a label or fulfilment creation date is not a date', async () => {
+    // Mid-page, where paging (which reads only a page's last time) would not notice it.
+    const label = {
+      shipmentId: 31,
+      orderId: 7,
+      orderNumber: 'A-7',
+      createDate: '2024-01-01T09:15:00.0000000',
+    }
+    const { client } = await scripted([
+      json(200, { shipments: [{ ...label, createDate: 'not a date' }, label], total: 2, page: 1, pages: 1 }),
+      json(200, {
+        fulfillments: [{ ...label, shipmentId: undefined, fulfillmentId: 5, createDate: '2024-13-01' }],
+        total: 1,
+        page: 1,
+        pages: 1,
+      }),
+    ])
+    await expect(client.getPage('/shipments', 'shipments', rawShipmentSchema, {})).rejects.toThrow(
+      new ShipStationResponseError(
+        'ShipStation /shipments: record orderId 7, shipmentId 31, orderNumber A-7 is malformed: createDate: not a ShipStation date (naive Pacific time)',
+      ),
+    )
+    await expect(client.getPage('/fulfillments', 'fulfillments', rawFulfillmentSchema, {})).rejects.toThrow(
+      new ShipStationResponseError(
+        'ShipStation /fulfillments: record orderId 7, fulfillmentId 5, orderNumber A-7 is malformed: createDate: not a ShipStation date (naive Pacific time)',
       ),
     )
   })

@@ -5,9 +5,19 @@
  * responses carry nulls where the docs show values.
  */
 import { z } from 'zod'
+import { parsePacific } from '../../lib/pacific-time.js'
 
 const text = z.string().nullish()
 const money = z.number().nullish()
+
+/**
+ * The creation time of a label or fulfilment, which becomes the Order Shipped event's time. One that
+ * is not a ShipStation date fails the record (and its page) like any other malformed record, naming
+ * the shipment and the field, rather than stamping the event 1970-01-01.
+ */
+const shippingTime = z
+  .string()
+  .refine((s) => parsePacific(s) !== undefined, 'not a ShipStation date (naive Pacific time)')
 
 export const rawAddressSchema = z.object({
   name: text,
@@ -70,7 +80,7 @@ export const rawShipmentSchema = z.object({
   shipmentId: z.number().int(),
   orderId: z.number().int(),
   orderNumber: text,
-  createDate: z.string(),
+  createDate: shippingTime,
   shipDate: text,
   trackingNumber: text,
   isReturnLabel: z.boolean().nullish(),
@@ -85,7 +95,7 @@ export const rawFulfillmentSchema = z.object({
   fulfillmentId: z.number().int(),
   orderId: z.number().int(),
   orderNumber: text,
-  createDate: z.string(),
+  createDate: shippingTime,
   shipDate: text,
   trackingNumber: text,
   carrierCode: text,
