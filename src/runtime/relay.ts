@@ -154,6 +154,7 @@ export class Relay {
       routes: this.routes,
       signal,
       streams,
+      logger: this.options.logger,
       onProgress: this.options.onProgress,
       onEvents: (events) => {
         for (const e of events) this.metrics.eventsCreated.inc({ account: account.id, name: e.name })

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely'
 import type { z } from 'zod'
 import { detectChange } from '../events/detect.js'
 import type { OrderEvent } from '../events/model.js'
+import type { Logger } from '../lib/logger.js'
 import { resolvePacific } from '../lib/pacific-time.js'
 import type { ShipStationClient } from '../source/shipstation/http-client.js'
 import { readStream, type StreamPage } from '../source/shipstation/paginate.js'
@@ -64,6 +65,8 @@ export interface AccountSyncOptions {
   streams?: readonly ('shipments' | 'fulfillments' | 'orders')[]
   /** Called with the events a page added to the log, after they are committed. */
   onEvents?: (events: readonly OrderEvent[]) => void
+  /** Told when a failed cycle's error cannot be recorded in account_state. */
+  logger?: Logger
 }
 
 export interface SyncProgress {
@@ -90,16 +93,18 @@ export async function runSyncCycle(options: AccountSyncOptions): Promise<CycleRe
   const now = options.now ?? Date.now
   const { db, accountId } = options
   const started = now()
-  const state = await loadAccountState(db, accountId, started - options.backfillDays * DAY, started)
-  const result: CycleResult = {
-    accountId,
-    phase: state.phase === 'live' ? 'live' : 'backfill',
-    orders: 0,
-    shipping: 0,
-    events: 0,
-    requests: 0,
-  }
   try {
+    // Inside the try: this is the cycle's first write, and a locked or unreachable store failing it
+    // must show in `status` like any later failure.
+    const state = await loadAccountState(db, accountId, started - options.backfillDays * DAY, started)
+    const result: CycleResult = {
+      accountId,
+      phase: state.phase === 'live' ? 'live' : 'backfill',
+      orders: 0,
+      shipping: 0,
+      events: 0,
+      requests: 0,
+    }
     if (state.stores_refreshed_at === null || started - state.stores_refreshed_at > STORES_TTL_MS) {
       await refreshStores(options, now())
     }
@@ -122,8 +127,10 @@ export async function runSyncCycle(options: AccountSyncOptions): Promise<CycleRe
     return result
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
+    // The store may be what failed; then this fails too. The caller gets the original error either way.
     await updateAccountState(db, accountId, { last_sync_error: message, updated_at: now() }).catch(
-      () => undefined,
+      (recordError: unknown) =>
+        options.logger?.warn({ account: accountId, err: recordError }, 'could not record the sync error'),
     )
     throw error
   }

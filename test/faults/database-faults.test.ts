@@ -11,8 +11,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
+import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type CliRun, startCli } from '../helpers/cli.js'
+import { ShipStationClient } from '../../src/source/shipstation/http-client.js'
+import { RateGovernor } from '../../src/source/shipstation/rate-governor.js'
+import { openStore } from '../../src/store/open-database.js'
+import { runSyncCycle } from '../../src/sync/account-sync.js'
+import { type CliRun, runCli, startCli } from '../helpers/cli.js'
 import { DATABASES, type TestDatabase } from '../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../helpers/pipeline.js'
 import { expectExactlyOnce } from './helpers.js'
@@ -139,6 +144,52 @@ describe('SQLite locked by another process [sqlite]', () => {
     const check = new SQLite(file, { readonly: true })
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok')
     check.close()
+  })
+})
+
+describe('a sync cycle whose very first write fails [sqlite]', () => {
+  it('records why in account_state, so `shiprelay status` shows it', async () => {
+    const pipeline = await startPipeline(sqlite, { shipstation: { orders: 10, seed: 54 } })
+    p = pipeline
+    await pipeline.cycle()
+    const file = pipeline.config.database.kind === 'sqlite' ? pipeline.config.database.file : ''
+    // Longer than the busy timeout, so the cycle's first write (the account_state row) fails; shorter
+    // than two, so recording the failure afterwards gets through.
+    const lock = await holdWriteLock(file, 6500)
+    const [result] = await pipeline.relay.syncAll()
+    expect(String((result as PromiseRejectedResult).reason)).toMatch(/database is locked/)
+    await lock.released
+    const config = join(mkdtempSync(join(tmpdir(), 'shiprelay-dbfault-')), 'shiprelay.yaml')
+    writeFileSync(config, pipeline.yaml)
+    const status = await runCli(['status', '-c', config], pipeline.env)
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/last sync .* FAILED: database is locked/)
+  })
+
+  it('logs that the error could not be recorded when the store is gone, and throws the original', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shiprelay-dbfault-'))
+    const store = await openStore({ kind: 'sqlite', file: join(dir, 'shiprelay.db') })
+    await store.close()
+    const lines: string[] = []
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) })
+    const cycle = runSyncCycle({
+      accountId: 'main',
+      backfillDays: 1,
+      client: new ShipStationClient({
+        baseUrl: 'http://127.0.0.1:9',
+        apiKey: 'k',
+        apiSecret: 's',
+        governor: new RateGovernor({ reserve: 0 }),
+      }),
+      db: store.db,
+      routes: [],
+      logger,
+    })
+    await expect(cycle).rejects.toThrow('driver has already been destroyed')
+    const warned = lines.map(
+      (l) => JSON.parse(l) as { msg: string; account: string; err?: { message?: string } },
+    )
+    expect(warned).toMatchObject([{ msg: 'could not record the sync error', account: 'main' }])
   })
 })
 
