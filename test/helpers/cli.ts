@@ -6,6 +6,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface CliRun {
   child: ChildProcess
+  /** What the process has written so far. */
+  output(): { stdout: string; stderr: string }
   /** Resolves when the process ends, with its exit code (null when killed) and output. */
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>
 }
@@ -30,7 +32,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     stdout: string
     stderr: string
   }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })))
-  return { child, done }
+  return { child, done, output: () => ({ stdout, stderr }) }
 }
 
 export async function runCli(args: readonly string[], env: Record<string, string> = {}) {
