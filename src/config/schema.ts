@@ -298,6 +298,17 @@ const QuickBooksDestinationSchema = z
       .default({}),
   })
   .strict()
+  .superRefine((books, ctx) => {
+    // Every backfilled order would land on today's summary as a late order of its own day.
+    if (books.mode === 'summary' && books.sendHistory) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sendHistory'],
+        message:
+          'cannot be true with mode: summary (a summary never changes a posted day, so 90 days of history would all be booked on today); book history with mode: perOrder',
+      })
+    }
+  })
 
 /** One member per destination type; a new type (quickbooks, webhook) is a new member here. */
 const DestinationSchema = z.discriminatedUnion('type', [

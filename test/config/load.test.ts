@@ -587,3 +587,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig(dir, ENV)).toThrow(ConfigError)
   })
 })
+
+describe('parseConfig: QuickBooks combinations', () => {
+  it('refuses sendHistory with mode: summary, at the key', () => {
+    const text = `${MINIMAL}destinations:
+  - id: books
+    type: quickbooks
+    realmId: "123"
+    clientId: c
+    clientSecret: s
+    mode: summary
+    sendHistory: true
+`
+    const issues = issuesOf(text)
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({ path: 'destinations[0].sendHistory', line: 13, column: 18 })
+    expect(issues[0]!.message).toContain('cannot be true with mode: summary')
+  })
+})
