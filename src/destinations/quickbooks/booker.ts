@@ -16,11 +16,12 @@ import type {
 } from '../../store/quickbooks-documents.js'
 import type { DeliveryOutcome } from '../destination.js'
 import { MAX_REQUEST_ID, type QuickBooksClient, QuickBooksError } from './client.js'
-import { creditBody, creditTypeOf, sourceOf } from './credit.js'
+import { type CreditType, creditBody, creditTypeOf, sourceOf } from './credit.js'
 import type { Directory, RequestIds } from './directory.js'
 import type { DocIndex, SalesFormType } from './doc-index.js'
 import type { QuickBooksDestinationOptions } from './index.js'
 import { hasPart, mergePart } from './merge-part.js'
+import { fromCents, toCents } from './money.js'
 import {
   docNumberFor,
   type ResolvedRefs,
@@ -52,6 +53,12 @@ export function requestIds(destinationId: string, event: OrderEvent, generation 
   const seed = `${destinationId}\n${event.id}${generation > 0 ? `\n${generation}` : ''}`
   const base = createHash('sha256').update(seed).digest('hex').slice(0, 32)
   return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
+}
+
+interface Credit {
+  type: CreditType
+  id: string
+  cents: number
 }
 
 /** Where an event's order is (or would be) booked. */
@@ -353,24 +360,63 @@ export class Booker {
     }
     if (this.options.onCancel === 'ignore') return { kind: 'skipped', reason: 'onCancel: ignore' }
     if (booked.parts.length > 1) {
-      part.creditId = await this.#credit(event, booked, part)
+      const credit = await this.#credit(event, booked, part)
+      part.creditId = `${credit.type} ${credit.id}`
       part.state = 'cancelled'
       await this.documents.put(booked)
       return {
         kind: 'delivered',
-        receipt: `part ${part.orderNumber} credited (${part.creditId}) on ${describe(booked)}`,
+        receipt: `part ${part.orderNumber} credited (${part.creditId}) on ${describe(booked)}${await this.#apply(event, booked, credit)}`,
       }
     }
-    if (this.options.onCancel === 'credit') {
-      booked.creditId = await this.#credit(event, booked, part)
-      booked.state = 'credited'
-    } else {
+    if (this.options.onCancel === 'void') {
       await this.#void(event, booked)
       booked.state = 'voided'
+      part.state = 'cancelled'
+      await this.documents.put(booked)
+      return { kind: 'delivered', receipt: `voided ${describe(booked)}` }
     }
+    const credit = await this.#credit(event, booked, part)
+    booked.creditId = `${credit.type} ${credit.id}`
+    booked.state = 'credited'
     part.state = 'cancelled'
     await this.documents.put(booked)
-    return { kind: 'delivered', receipt: `${booked.state} ${describe(booked)}` }
+    return {
+      kind: 'delivered',
+      receipt: `credited ${describe(booked)}${await this.#apply(event, booked, credit)}`,
+    }
+  }
+
+  /**
+   * A CreditMemo closes what is still open on its invoice: a Payment of 0 with an Invoice line and a
+   * CreditMemo line (QBO's way to apply a credit). The credit is already recorded, so this runs once;
+   * if it cannot (the invoice was paid meanwhile, a fault), the credit stays with the customer and the
+   * receipt says why — an accountant applies or refunds it.
+   */
+  async #apply(event: OrderEvent, invoice: BookedDocument, credit: Credit): Promise<string> {
+    if (credit.type !== 'CreditMemo') return ''
+    try {
+      const current = await this.client.read<QboTransaction>('Invoice', invoice.docId)
+      const amount = Math.min(toCents(current.Balance ?? 0), credit.cents)
+      if (amount <= 0) return '; the invoice was settled, so the credit stays with the customer'
+      const payment = await this.client.write<QboTransaction>(
+        'Payment',
+        {
+          CustomerRef: current.CustomerRef,
+          TotalAmt: 0,
+          TxnDate: dayInZone(event.occurredAt, this.options.timeZone),
+          Line: [
+            { Amount: fromCents(amount), LinkedTxn: [{ TxnId: invoice.docId, TxnType: 'Invoice' }] },
+            { Amount: fromCents(amount), LinkedTxn: [{ TxnId: credit.id, TxnType: 'CreditMemo' }] },
+          ],
+        },
+        this.#ids(event)('apply'),
+      )
+      return `; applied to the invoice by Payment ${payment.Id}`
+    } catch (error) {
+      if (!(error instanceof QuickBooksError)) throw error
+      return `; not applied to the invoice (${error.message}): the credit stays with the customer`
+    }
   }
 
   async #void(event: OrderEvent, booked: BookedDocument): Promise<void> {
@@ -406,7 +452,7 @@ export class Booker {
    * cancellation. Its lines are the part's own mapping; for a whole document whose total no longer
    * matches that mapping (the order changed after booking), the document's lines as QuickBooks holds them.
    */
-  async #credit(event: OrderEvent, booked: BookedDocument, part: BookedPart): Promise<string> {
+  async #credit(event: OrderEvent, booked: BookedDocument, part: BookedPart): Promise<Credit> {
     const ids = this.#ids(event)
     const type = creditTypeOf(booked.docType)
     const refs = await this.#resolve(event, ids)
@@ -429,7 +475,7 @@ export class Booker {
       body,
       ids(type === 'RefundReceipt' ? 'rr' : 'cm'),
     )
-    return `${type} ${created.Id}`
+    return { type, id: created.Id, cents: toCents(created.TotalAmt ?? 0) }
   }
 
   /** A write with the stored SyncToken; on 5010 (someone edited it) re-read, and retry once with a new requestid. */

@@ -14,15 +14,18 @@ interface Application {
   cents: bigint
 }
 
-/** Payments applied to an invoice, in payment id order. */
-export function applicationsTo(company: Company, invoiceId: string): Application[] {
+/** Payments applied to an invoice (or applying a credit memo), in payment id order. */
+export function applicationsTo(
+  company: Company,
+  txnId: string,
+  type: 'Invoice' | 'CreditMemo' = 'Invoice',
+): Application[] {
   const result: Application[] = []
   for (const payment of company.all('Payment')) {
     let applied = 0n
     for (const line of (payment.Line as Json[] | undefined) ?? []) {
       const links = (line.LinkedTxn as Json[] | undefined) ?? []
-      if (links.some((l) => l.TxnType === 'Invoice' && l.TxnId === invoiceId))
-        applied += cents(Number(line.Amount))
+      if (links.some((l) => l.TxnType === type && l.TxnId === txnId)) applied += cents(Number(line.Amount))
     }
     if (applied !== 0n) result.push({ paymentId: String(payment.Id), cents: applied })
   }
@@ -45,6 +48,39 @@ export function invoiceDerived(
         ? undefined
         : applications.map((a) => ({ TxnId: a.paymentId, TxnType: 'Payment' })),
   }
+}
+
+/**
+ * RemainingCredit (and Balance) of a credit memo: its total less what payments applied of it to
+ * invoices (a Payment with an Invoice line and a CreditMemo line, TotalAmt 0: QBO's way to apply a
+ * credit; unconfirmed in the reference).
+ */
+export function creditDerived(company: Company, creditMemoId: string | undefined, totalCents: bigint) {
+  const applications = creditMemoId === undefined ? [] : applicationsTo(company, creditMemoId, 'CreditMemo')
+  const used = applications.reduce((sum, a) => sum + a.cents, 0n)
+  return {
+    RemainingCredit: fromCents(totalCents - used),
+    LinkedTxn:
+      applications.length === 0
+        ? undefined
+        : applications.map((a) => ({ TxnId: a.paymentId, TxnType: 'Payment' })),
+  }
+}
+
+/** Re-derives a stored credit memo after payments changed; bumps SyncToken when something moved. */
+export function refreshCreditMemo(company: Company, creditMemoId: string, now: number): void {
+  const memo = company.get('CreditMemo', creditMemoId)
+  if (!memo) return
+  const derived = creditDerived(company, creditMemoId, cents(Number(memo.TotalAmt)))
+  const before = JSON.stringify([memo.RemainingCredit, memo.LinkedTxn])
+  if (before === JSON.stringify([derived.RemainingCredit, derived.LinkedTxn])) return
+  memo.RemainingCredit = derived.RemainingCredit
+  memo.Balance = derived.RemainingCredit
+  if (derived.LinkedTxn) memo.LinkedTxn = derived.LinkedTxn
+  else delete memo.LinkedTxn
+  memo.SyncToken = String(Number(memo.SyncToken) + 1)
+  const meta = memo.MetaData as Json
+  meta.LastUpdatedTime = timestamp(now, company.settings.timezone)
 }
 
 /** Re-derives a stored invoice after payments changed; bumps SyncToken when something moved. */

@@ -17,7 +17,13 @@ import {
   ref,
   text,
 } from './input.js'
-import { applicationsTo, customerIdOf, refreshCustomerBalance, refreshInvoice } from './ledger.js'
+import {
+  applicationsTo,
+  customerIdOf,
+  refreshCreditMemo,
+  refreshCustomerBalance,
+  refreshInvoice,
+} from './ledger.js'
 import { cents, fromCents } from './money.js'
 import { HOME_CURRENCY } from './names.js'
 import { defaultAccount } from './sales.js'
@@ -83,17 +89,35 @@ function buildPayment(ctx: WriteContext, input: PaymentInput, previous: Json | u
   if (input.TotalAmt === undefined) throw requiredParam('TotalAmt')
   const customerRef = resolveRef(company, 'Customer', input.CustomerRef, 'CustomerRef')
   const appliedTo = new Map<string, bigint>()
+  // A line linking a credit memo uses that much of its credit (QBO applies a credit to an invoice by a
+  // Payment with both lines, TotalAmt 0).
+  const creditUsed = new Map<string, bigint>()
+  let creditCents = 0n
   const lines = (input.Line ?? []).map((line) => {
     if (line.Amount === undefined) throw requiredParam('Line.Amount')
     const links = (line.LinkedTxn ?? []).map((link) => {
       const txnId = link.TxnId ?? ''
-      const invoice = link.TxnType === 'Invoice' ? company.get('Invoice', txnId) : undefined
-      if (!invoice || customerIdOf(invoice) !== customerRef.value) throw cannotLink(txnId)
-      appliedTo.set(txnId, (appliedTo.get(txnId) ?? 0n) + cents(line.Amount!))
-      return { TxnId: txnId, TxnType: 'Invoice' }
+      const type = link.TxnType === 'CreditMemo' ? 'CreditMemo' : 'Invoice'
+      const linked = link.TxnType === type ? company.get(type, txnId) : undefined
+      if (!linked || customerIdOf(linked) !== customerRef.value) throw cannotLink(txnId)
+      const uses = type === 'Invoice' ? appliedTo : creditUsed
+      uses.set(txnId, (uses.get(txnId) ?? 0n) + cents(line.Amount!))
+      if (type === 'CreditMemo') creditCents += cents(line.Amount!)
+      return { TxnId: txnId, TxnType: type }
     })
     return { Amount: line.Amount, LinkedTxn: links }
   })
+  for (const [memoId, used] of creditUsed) {
+    const memo = company.get('CreditMemo', memoId)!
+    const byOthers = applicationsTo(company, memoId, 'CreditMemo')
+      .filter((a) => a.paymentId !== previous?.Id)
+      .reduce((sum, a) => sum + a.cents, 0n)
+    if (used > cents(Number(memo.TotalAmt)) - byOthers) {
+      throw business(
+        `The amount used of credit memo ${memo.DocNumber ?? memoId} is more than its remaining credit.`,
+      )
+    }
+  }
   for (const [invoiceId, applied] of appliedTo) {
     const invoice = company.get('Invoice', invoiceId)!
     const byOthers = applicationsTo(company, invoiceId)
@@ -106,7 +130,7 @@ function buildPayment(ctx: WriteContext, input: PaymentInput, previous: Json | u
       )
     }
   }
-  const appliedCents = lines.reduce((sum, l) => sum + cents(l.Amount), 0n)
+  const appliedCents = lines.reduce((sum, l) => sum + cents(l.Amount), 0n) - 2n * creditCents
   const totalCents = cents(input.TotalAmt)
   if (appliedCents > totalCents)
     throw business('The amount applied to invoices is more than the payment amount.')
@@ -150,6 +174,7 @@ export const paymentWriter: EntityWriter = {
   afterWrite(ctx, stored, previous) {
     for (const id of new Set([...linkedInvoices(previous), ...linkedInvoices(stored)])) {
       refreshInvoice(ctx.company, id, ctx.now)
+      refreshCreditMemo(ctx.company, id, ctx.now)
     }
     refreshCustomerBalance(ctx.company, customerIdOf(stored))
     if (customerIdOf(previous) !== customerIdOf(stored))

@@ -31,7 +31,7 @@ import {
   ref,
   text,
 } from './input.js'
-import { customerIdOf, invoiceDerived, refreshCustomerBalance } from './ledger.js'
+import { creditDerived, customerIdOf, invoiceDerived, refreshCustomerBalance } from './ledger.js'
 import { cents, decimal, fromCents, multiply, percentOf, roundTo } from './money.js'
 import { HOME_CURRENCY } from './names.js'
 import {
@@ -665,8 +665,10 @@ function buildSalesForm(
   const derived = invoice
     ? invoiceDerived(company, previous?.Id as string | undefined, totalCents, depositCents)
     : undefined
-  // An unapplied credit memo's Balance and RemainingCredit are its total (credits are not applied here).
-  const openCredit = form === 'CreditMemo' ? fromCents(totalCents) : undefined
+  // A credit memo's Balance and RemainingCredit: its total less what payments applied of it.
+  const credit =
+    form === 'CreditMemo' ? creditDerived(company, previous?.Id as string | undefined, totalCents) : undefined
+  const openCredit = credit?.RemainingCredit
   const fromCustomer = (field: string) => (receivable ? (customer?.[field] as Json | undefined) : undefined)
 
   return {
@@ -691,7 +693,7 @@ function buildSalesForm(
     DocNumber: docNumber,
     TxnDate: txnDate,
     CurrencyRef: HOME_CURRENCY,
-    LinkedTxn: derived?.LinkedTxn,
+    LinkedTxn: derived?.LinkedTxn ?? credit?.LinkedTxn,
     Line: outLines,
     TxnTaxDetail: tax.detail,
     CustomerRef: customerRef,

@@ -186,8 +186,21 @@ describe('QuickBooks destination: re-ship and credit', () => {
     })
     const unpaid = paidOrder(32, { order: { amountPaid: 0 } })
     const unpaidCancel = paidOrder(32, { name: 'Order Canceled', shipping: null, order: { amountPaid: 0 } })
-    await invoices.destination.send([unpaid, unpaidCancel])
+    const credited = await invoices.destination.send([unpaid, unpaidCancel])
     expect(docs(sim, 'CreditMemo').map((d) => [d.DocNumber, d.TotalAmt])).toEqual([['1032', 34.97]])
+    // The credit closes the open invoice: a Payment of 0 applies one to the other.
+    const [applied] = docs(sim, 'Payment')
+    expect(credited.get(unpaidCancel.id)).toEqual({
+      kind: 'delivered',
+      receipt: `credited Invoice ${docs(sim, 'Invoice')[0]!.Id} #1032; applied to the invoice by Payment ${applied!.Id}`,
+    })
+    expect(applied).toMatchObject({ TotalAmt: 0 })
+    expect(docs(sim, 'Invoice')[0]).toMatchObject({ Balance: 0 })
+    expect(docs(sim, 'CreditMemo')[0]).toMatchObject({ RemainingCredit: 0 })
+    // Redelivered: nothing more.
+    await invoices.destination.send([unpaidCancel])
+    expect(docs(sim, 'Payment')).toHaveLength(1)
+    expect(docs(sim, 'CreditMemo')).toHaveLength(1)
   })
 
   it('onCancel credit uses refundAccountId, and credits what QuickBooks holds when the order changed since', async () => {

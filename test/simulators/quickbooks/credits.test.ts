@@ -316,3 +316,41 @@ describe('query and batch', () => {
     expect(client().sim.read.usage(REALM)).toMatchObject({ reads: 1, writes: 6 })
   })
 })
+
+describe('CreditMemo applied to an invoice', () => {
+  it('a Payment with an Invoice line and a CreditMemo line (TotalAmt 0) settles both; no more than the credit', async () => {
+    const inv = await client().create('Invoice', invoice('100235'))
+    const memo = await client().create(
+      'CreditMemo',
+      creditMemo('100235', { Line: [mugs(2, 39.98)], TxnTaxDetail: { TotalTax: 0 } }),
+    )
+    const payment = await client().create('Payment', {
+      CustomerRef: { value: SEED.customer },
+      TotalAmt: 0,
+      Line: [
+        { Amount: 39.98, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: 39.98, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] },
+      ],
+    })
+    expect(payment).toMatchObject({ TotalAmt: 0, UnappliedAmt: 0 })
+    expect((await client().get(`invoice/${inv.Id}`)).body.Invoice).toMatchObject({ Balance: 19.99 })
+    expect((await client().get(`creditmemo/${memo.Id}`)).body.CreditMemo).toMatchObject({
+      RemainingCredit: 0,
+      Balance: 0,
+      SyncToken: '1',
+      LinkedTxn: [{ TxnId: payment.Id, TxnType: 'Payment' }],
+    })
+    expect((await client().get(`customer/${SEED.customer}`)).body.Customer.Balance).toBe(19.99)
+
+    const again = await client().post('payment?minorversion=75', {
+      CustomerRef: { value: SEED.customer },
+      TotalAmt: 0,
+      Line: [
+        { Amount: 1, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: 1, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] },
+      ],
+    })
+    expect(again.status).toBe(400)
+    expect(firstError(again).Detail).toContain('remaining credit')
+  })
+})
