@@ -1,8 +1,9 @@
 /**
  * Bookkeeping across objects (reference §5 "Invoice + Payment", §13.5): an invoice's Balance is its
- * total less its deposit and the payments applied to it, it lists those payments in `LinkedTxn`, and a
- * customer's Balance is the sum of its open invoices. Derived again after every write that can change
- * them; an invoice whose balance or links change gets a new SyncToken, as a client re-reading it sees.
+ * total less its deposit and the payments applied to it, a credit memo's RemainingCredit its total less
+ * what payments used of it, both list those payments in `LinkedTxn`, and a customer's Balance is its open
+ * invoices less its open credit. Derived again after every write that can change them; a document whose
+ * balance or links change gets a new SyncToken, as a client re-reading it sees.
  */
 import type { Company } from './company.js'
 import type { Json } from './input.js'
@@ -14,12 +15,11 @@ interface Application {
   cents: bigint
 }
 
+/** What payments can apply: an invoice's balance, a credit memo's credit. */
+export type Receivable = 'Invoice' | 'CreditMemo'
+
 /** Payments applied to an invoice (or applying a credit memo), in payment id order. */
-export function applicationsTo(
-  company: Company,
-  txnId: string,
-  type: 'Invoice' | 'CreditMemo' = 'Invoice',
-): Application[] {
+export function applicationsTo(company: Company, txnId: string, type: Receivable = 'Invoice'): Application[] {
   const result: Application[] = []
   for (const payment of company.all('Payment')) {
     let applied = 0n
@@ -32,17 +32,22 @@ export function applicationsTo(
   return result
 }
 
-/** Balance and LinkedTxn of an invoice with the given total and deposit, from the payments stored now. */
-export function invoiceDerived(
+/**
+ * What is still open of an invoice (its total less deposit) or a credit memo (its total) after the
+ * payments stored now, and those payments as `LinkedTxn`. A credit memo is used by a Payment with an
+ * Invoice line and a CreditMemo line, TotalAmt 0: QBO's way to apply a credit (unconfirmed in the
+ * reference).
+ */
+export function openAfterPayments(
   company: Company,
-  invoiceId: string | undefined,
-  totalCents: bigint,
-  depositCents: bigint,
+  type: Receivable,
+  id: string | undefined,
+  openCents: bigint,
 ) {
-  const applications = invoiceId === undefined ? [] : applicationsTo(company, invoiceId)
-  const paid = applications.reduce((sum, a) => sum + a.cents, 0n)
+  const applications = id === undefined ? [] : applicationsTo(company, id, type)
+  const applied = applications.reduce((sum, a) => sum + a.cents, 0n)
   return {
-    Balance: fromCents(totalCents - depositCents - paid),
+    open: fromCents(openCents - applied),
     LinkedTxn:
       applications.length === 0
         ? undefined
@@ -51,55 +56,23 @@ export function invoiceDerived(
 }
 
 /**
- * RemainingCredit (and Balance) of a credit memo: its total less what payments applied of it to
- * invoices (a Payment with an Invoice line and a CreditMemo line, TotalAmt 0: QBO's way to apply a
- * credit; unconfirmed in the reference).
+ * Re-derives a stored invoice or credit memo (Balance, a memo's RemainingCredit, LinkedTxn) after
+ * payments changed; bumps SyncToken when something moved. Other ids (payments link either) are ignored.
  */
-export function creditDerived(company: Company, creditMemoId: string | undefined, totalCents: bigint) {
-  const applications = creditMemoId === undefined ? [] : applicationsTo(company, creditMemoId, 'CreditMemo')
-  const used = applications.reduce((sum, a) => sum + a.cents, 0n)
-  return {
-    RemainingCredit: fromCents(totalCents - used),
-    LinkedTxn:
-      applications.length === 0
-        ? undefined
-        : applications.map((a) => ({ TxnId: a.paymentId, TxnType: 'Payment' })),
-  }
-}
-
-/** Re-derives a stored credit memo after payments changed; bumps SyncToken when something moved. */
-export function refreshCreditMemo(company: Company, creditMemoId: string, now: number): void {
-  const memo = company.get('CreditMemo', creditMemoId)
-  if (!memo) return
-  const derived = creditDerived(company, creditMemoId, cents(Number(memo.TotalAmt)))
-  const before = JSON.stringify([memo.RemainingCredit, memo.LinkedTxn])
-  if (before === JSON.stringify([derived.RemainingCredit, derived.LinkedTxn])) return
-  memo.RemainingCredit = derived.RemainingCredit
-  memo.Balance = derived.RemainingCredit
-  if (derived.LinkedTxn) memo.LinkedTxn = derived.LinkedTxn
-  else delete memo.LinkedTxn
-  memo.SyncToken = String(Number(memo.SyncToken) + 1)
-  const meta = memo.MetaData as Json
-  meta.LastUpdatedTime = timestamp(now, company.settings.timezone)
-}
-
-/** Re-derives a stored invoice after payments changed; bumps SyncToken when something moved. */
-export function refreshInvoice(company: Company, invoiceId: string, now: number): void {
-  const invoice = company.get('Invoice', invoiceId)
-  if (!invoice) return
-  const derived = invoiceDerived(
-    company,
-    invoiceId,
-    cents(Number(invoice.TotalAmt)),
-    cents(Number(invoice.Deposit ?? 0)),
-  )
-  const before = JSON.stringify([invoice.Balance, invoice.LinkedTxn])
-  if (before === JSON.stringify([derived.Balance, derived.LinkedTxn])) return
-  invoice.Balance = derived.Balance
-  if (derived.LinkedTxn) invoice.LinkedTxn = derived.LinkedTxn
-  else delete invoice.LinkedTxn
-  invoice.SyncToken = String(Number(invoice.SyncToken) + 1)
-  const meta = invoice.MetaData as Json
+export function refreshReceivable(company: Company, type: Receivable, id: string, now: number): void {
+  const txn = company.get(type, id)
+  if (!txn) return
+  const openCents = cents(Number(txn.TotalAmt)) - cents(Number(txn.Deposit ?? 0))
+  const derived = openAfterPayments(company, type, id, openCents)
+  const fields: Json = { Balance: derived.open }
+  if (type === 'CreditMemo') fields.RemainingCredit = derived.open
+  const stored = [...Object.keys(fields).map((k) => txn[k]), txn.LinkedTxn]
+  if (JSON.stringify(stored) === JSON.stringify([...Object.values(fields), derived.LinkedTxn])) return
+  Object.assign(txn, fields)
+  if (derived.LinkedTxn) txn.LinkedTxn = derived.LinkedTxn
+  else delete txn.LinkedTxn
+  txn.SyncToken = String(Number(txn.SyncToken) + 1)
+  const meta = txn.MetaData as Json
   meta.LastUpdatedTime = timestamp(now, company.settings.timezone)
 }
 
@@ -111,7 +84,7 @@ export function refreshCustomerBalance(company: Company, customerId: unknown): v
   if (typeof customerId !== 'string') return
   const customer = company.get('Customer', customerId)
   if (!customer) return
-  const openOf = (entity: 'Invoice' | 'CreditMemo') =>
+  const openOf = (entity: Receivable) =>
     company
       .all(entity)
       .filter((t) => customerIdOf(t) === customerId)

@@ -17,13 +17,7 @@ import {
   ref,
   text,
 } from './input.js'
-import {
-  applicationsTo,
-  customerIdOf,
-  refreshCreditMemo,
-  refreshCustomerBalance,
-  refreshInvoice,
-} from './ledger.js'
+import { applicationsTo, customerIdOf, refreshCustomerBalance, refreshReceivable } from './ledger.js'
 import { cents, fromCents } from './money.js'
 import { HOME_CURRENCY } from './names.js'
 import { defaultAccount } from './sales.js'
@@ -173,8 +167,8 @@ export const paymentWriter: EntityWriter = {
   build: (ctx, input, previous) => buildPayment(ctx, input as PaymentInput, previous),
   afterWrite(ctx, stored, previous) {
     for (const id of new Set([...linkedInvoices(previous), ...linkedInvoices(stored)])) {
-      refreshInvoice(ctx.company, id, ctx.now)
-      refreshCreditMemo(ctx.company, id, ctx.now)
+      refreshReceivable(ctx.company, 'Invoice', id, ctx.now)
+      refreshReceivable(ctx.company, 'CreditMemo', id, ctx.now)
     }
     refreshCustomerBalance(ctx.company, customerIdOf(stored))
     if (customerIdOf(previous) !== customerIdOf(stored))

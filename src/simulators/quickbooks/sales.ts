@@ -31,7 +31,7 @@ import {
   ref,
   text,
 } from './input.js'
-import { creditDerived, customerIdOf, invoiceDerived, refreshCustomerBalance } from './ledger.js'
+import { customerIdOf, openAfterPayments, refreshCustomerBalance } from './ledger.js'
 import { cents, decimal, fromCents, multiply, percentOf, roundTo } from './money.js'
 import { HOME_CURRENCY } from './names.js'
 import {
@@ -662,13 +662,12 @@ function buildSalesForm(
   ]
   const invoice = form === 'Invoice'
   const depositCents = cents(input.Deposit ?? 0)
-  const derived = invoice
-    ? invoiceDerived(company, previous?.Id as string | undefined, totalCents, depositCents)
-    : undefined
-  // A credit memo's Balance and RemainingCredit: its total less what payments applied of it.
-  const credit =
-    form === 'CreditMemo' ? creditDerived(company, previous?.Id as string | undefined, totalCents) : undefined
-  const openCredit = credit?.RemainingCredit
+  // Balance (and a credit memo's RemainingCredit): what payments left open of it.
+  const derived =
+    invoice || form === 'CreditMemo'
+      ? openAfterPayments(company, form, previous?.Id as string | undefined, totalCents - depositCents)
+      : undefined
+  const openCredit = form === 'CreditMemo' ? derived?.open : undefined
   const fromCustomer = (field: string) => (receivable ? (customer?.[field] as Json | undefined) : undefined)
 
   return {
@@ -693,7 +692,7 @@ function buildSalesForm(
     DocNumber: docNumber,
     TxnDate: txnDate,
     CurrencyRef: HOME_CURRENCY,
-    LinkedTxn: derived?.LinkedTxn ?? credit?.LinkedTxn,
+    LinkedTxn: derived?.LinkedTxn,
     Line: outLines,
     TxnTaxDetail: tax.detail,
     CustomerRef: customerRef,
@@ -708,7 +707,7 @@ function buildSalesForm(
     PrintStatus: input.PrintStatus ?? 'NotSet',
     EmailStatus: input.EmailStatus ?? 'NotSet',
     BillEmail: input.BillEmail ?? fromCustomer('PrimaryEmailAddr'),
-    Balance: derived ? derived.Balance : (openCredit ?? 0),
+    Balance: derived?.open ?? 0,
     PaymentMethodRef:
       input.PaymentMethodRef &&
       resolveRef(company, 'PaymentMethod', input.PaymentMethodRef, 'PaymentMethodRef'),
