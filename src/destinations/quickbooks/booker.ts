@@ -205,7 +205,7 @@ export class Booker {
           type: holderType,
           id: found.Id,
           syncToken: found.SyncToken,
-          totalCents: cents(found.TotalAmt),
+          totalCents: toCents(found.TotalAmt ?? 0),
         } as const
         return this.#adopt(event, place, docNumber, existing, mapped.totalCents)
       }
@@ -223,9 +223,9 @@ export class Booker {
       docId: created.Id,
       syncToken: created.SyncToken,
       docNumber: created.DocNumber ?? null,
-      totalCents: cents(created.TotalAmt),
+      totalCents: toCents(created.TotalAmt ?? 0),
       state: 'booked',
-      parts: [newPart(event, cents(created.TotalAmt), null)],
+      parts: [newPart(event, toCents(created.TotalAmt ?? 0), null)],
       shipping: Object.keys(fields).length > 0 ? fields : null,
       creditId: null,
     }
@@ -301,7 +301,7 @@ export class Booker {
     const part = newPart(event, mapped.totalCents, null)
     booked.parts.push(part)
     booked.syncToken = updated.SyncToken
-    booked.totalCents = cents(updated.TotalAmt)
+    booked.totalCents = toCents(updated.TotalAmt ?? 0)
     await this.documents.put(booked)
     this.#indexed(booked)
     // The invoice's customer pays for every part (parts normally share it; a changed shopper would not link).
@@ -519,10 +519,6 @@ function changes(fields: BookedShipping, written: BookedShipping | null): boolea
   return Object.entries(fields).some(
     ([key, value]) => JSON.stringify(written?.[key as keyof BookedShipping]) !== JSON.stringify(value),
   )
-}
-
-function cents(amount: number | undefined): number {
-  return Math.round((amount ?? 0) * 100)
 }
 
 function describe(document: BookedDocument): string {

@@ -4,6 +4,7 @@
  * CreditMemo for an Invoice (the customer's balance goes down). Pure: the lines come from the order's
  * own mapped form, or from the document as QuickBooks holds it when the two no longer agree.
  */
+import { writableLines } from './merge-part.js'
 import type { QboTransaction, Ref, SalesFormBody } from './types.js'
 
 export type CreditType = 'RefundReceipt' | 'CreditMemo'
@@ -38,10 +39,8 @@ export function creditBody(input: CreditInput): Record<string, unknown> {
 
 /** A document as QuickBooks returned it, as the source of a credit: its lines minus the read-only ones. */
 export function sourceOf(document: QboTransaction): CreditInput['source'] {
-  const lines = ((document.Line as { DetailType?: string; Id?: string }[] | undefined) ?? [])
-    .filter((l) => l.DetailType !== 'SubTotalLineDetail')
-    .map(({ Id: _id, ...line }) => line)
-  const tax = (document.TxnTaxDetail as { TotalTax?: number } | undefined)?.TotalTax
+  const lines = writableLines(document).map(({ Id: _id, ...line }) => line)
+  const tax = document.TxnTaxDetail?.TotalTax
   return {
     Line: lines as SalesFormBody['Line'],
     CustomerRef: document.CustomerRef as Ref,

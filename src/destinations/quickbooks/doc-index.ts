@@ -5,6 +5,7 @@
  * document is created — without one query per order (reference §10, §15).
  */
 import type { QuickBooksClient } from './client.js'
+import { toCents } from './money.js'
 import type { QboTransaction } from './types.js'
 
 export type SalesFormType = 'SalesReceipt' | 'Invoice'
@@ -61,7 +62,7 @@ export class DocIndex {
           type,
           id: row.Id,
           syncToken: row.SyncToken,
-          totalCents: Math.round((row.TotalAmt ?? 0) * 100),
+          totalCents: toCents(row.TotalAmt ?? 0),
         })
       }
     }

@@ -6,16 +6,14 @@
  */
 import { fromCents, toCents } from './money.js'
 import { SHIPPING_ITEM_ID } from './to-document.js'
-import type { QboTransaction, SalesFormBody } from './types.js'
+import type { QboLine, QboTransaction, SalesFormBody } from './types.js'
 
 /** QBO's PrivateNote limit (reference §5). */
 const NOTE_MAX = 4000
 
-interface WireLine {
-  DetailType?: string
-  Amount?: number
-  SalesItemLineDetail?: { ItemRef?: { value?: string } }
-  [key: string]: unknown
+/** A document's lines that can be sent back: all but the SubTotal line QuickBooks adds itself. */
+export function writableLines(document: QboTransaction): QboLine[] {
+  return (document.Line ?? []).filter((l) => l.DetailType !== 'SubTotalLineDetail')
 }
 
 export function partMarker(orderNumber: string): string {
@@ -33,17 +31,15 @@ export function mergePart(
   orderNumber: string,
   details: string,
 ): Record<string, unknown> {
-  const existing = ((document.Line as WireLine[] | undefined) ?? []).filter(
-    (l) => l.DetailType !== 'SubTotalLineDetail',
-  )
-  const added = part.Line as WireLine[]
-  const isShipping = (l: WireLine) => l.SalesItemLineDetail?.ItemRef?.value === SHIPPING_ITEM_ID
-  const isDiscount = (l: WireLine) => l.DetailType === 'DiscountLineDetail'
-  const sum = (lines: WireLine[]) => lines.reduce((cents, l) => cents + toCents(l.Amount ?? 0), 0)
+  const existing = writableLines(document)
+  const added = part.Line as QboLine[]
+  const isShipping = (l: QboLine) => l.SalesItemLineDetail?.ItemRef?.value === SHIPPING_ITEM_ID
+  const isDiscount = (l: QboLine) => l.DetailType === 'DiscountLineDetail'
+  const sum = (lines: QboLine[]) => lines.reduce((cents, l) => cents + toCents(l.Amount ?? 0), 0)
   const all = [...existing, ...added]
   const shippingCents = sum(all.filter(isShipping))
   const discountCents = sum(all.filter(isDiscount))
-  const lines: WireLine[] = all.filter((l) => !isShipping(l) && !isDiscount(l))
+  const lines: QboLine[] = all.filter((l) => !isShipping(l) && !isDiscount(l))
   if (shippingCents > 0) {
     lines.push({
       DetailType: 'SalesItemLineDetail',
@@ -60,7 +56,7 @@ export function mergePart(
     })
   }
   const note = `${document.PrivateNote ?? ''}; ${partMarker(orderNumber)}${details})`
-  const currentTax = (document.TxnTaxDetail as { TotalTax?: number } | undefined)?.TotalTax ?? 0
+  const currentTax = document.TxnTaxDetail?.TotalTax ?? 0
   return {
     Id: document.Id,
     SyncToken: document.SyncToken,

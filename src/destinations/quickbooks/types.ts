@@ -33,12 +33,23 @@ export interface Ref {
   name?: string
 }
 
+/** A line as QuickBooks returns it. */
+export interface QboLine {
+  Id?: string
+  DetailType?: string
+  Amount?: number
+  SalesItemLineDetail?: { ItemRef?: Ref }
+  [key: string]: unknown
+}
+
 /** The fields of a stored transaction the destination reads back. */
 export interface QboTransaction {
   Id: string
   SyncToken: string
   DocNumber?: string
   TotalAmt?: number
+  Line?: QboLine[]
+  TxnTaxDetail?: { TotalTax?: number }
   TxnDate?: string
   CustomerRef?: Ref
   Balance?: number

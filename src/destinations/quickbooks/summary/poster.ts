@@ -11,6 +11,7 @@ import type { DocumentStore } from '../../../store/quickbooks-documents.js'
 import type { PostedDay, SummaryStore } from '../../../store/quickbooks-summary.js'
 import { type QuickBooksClient, QuickBooksError } from '../client.js'
 import type { Directory, RequestIds } from '../directory.js'
+import { toCents } from '../money.js'
 import type { QboTransaction } from '../types.js'
 import { firstOpenDay } from './calendar.js'
 import { type DaySummary, isEmpty, type SummaryRefs, summarize, summaryForm } from './lines.js'
@@ -101,7 +102,7 @@ export class SummaryPoster {
       docType: written.type,
       docId: written.document.Id,
       docNumber: written.document.DocNumber ?? docNumber ?? null,
-      totalCents: Math.round((written.document.TotalAmt ?? 0) * 100),
+      totalCents: toCents(written.document.TotalAmt ?? 0),
     }
     await this.store.markPosted(posted)
     return posted
@@ -147,7 +148,7 @@ export class SummaryPoster {
     const holder = /TxnType=(\w+) with TxnId=(\w+)/.exec(error.errors.find((e) => e.code === '6140')!.detail)
     const type: FormType = holder?.[1] === 'Invoice' ? 'Invoice' : 'SalesReceipt'
     const document = await this.client.read<QboTransaction>(type, holder?.[2] ?? '')
-    const cents = Math.round((document.TotalAmt ?? 0) * 100)
+    const cents = toCents(document.TotalAmt ?? 0)
     if (cents !== wantedCents) {
       throw new QuickBooksError(
         'permanent',
