@@ -36,7 +36,8 @@ export type SkipReason =
 /** Undefined when the event should be sent; otherwise why it is skipped. Checks run in this order. */
 export function filterEvent(event: OrderEvent, options: FilterOptions): SkipReason | undefined {
   if (isSet(options.accounts) && !options.accounts.includes(event.accountId)) return 'filtered: account'
-  if (isSet(options.stores) && !matchesStore(event, options.stores)) return 'filtered: store'
+  if (isSet(options.stores) && !options.stores.some((store) => storeMatches(store, event.order)))
+    return 'filtered: store'
   if (isSet(options.events) && !options.events.includes(event.name)) return 'filtered: event'
   if (options.shippedRequiresLabel && event.name === 'Order Shipped' && event.shipping?.via !== 'label') {
     return 'native: shipped without label'
@@ -50,11 +51,15 @@ function isSet<T>(list: readonly T[] | undefined): list is readonly T[] {
   return list !== undefined && list.length > 0
 }
 
-function matchesStore(event: OrderEvent, stores: readonly string[]): boolean {
-  const name = event.order.storeName?.trim().toLowerCase()
-  const id = event.order.storeId === null ? undefined : String(event.order.storeId)
-  return stores.some((store) => {
-    const wanted = store.trim()
-    return wanted === id || (name !== undefined && wanted.toLowerCase() === name)
-  })
+/** A store named in config (by id, or by name case-insensitively) is the order's store. */
+export function storeMatches(
+  key: string,
+  order: { storeId: number | null; storeName: string | null },
+): boolean {
+  const wanted = key.trim()
+  const name = order.storeName?.trim().toLowerCase()
+  return (
+    (order.storeId !== null && wanted === String(order.storeId)) ||
+    (name !== undefined && wanted.toLowerCase() === name)
+  )
 }

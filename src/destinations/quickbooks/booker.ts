@@ -5,7 +5,6 @@
  * Every write carries a requestid derived from the event, and what was written is stored before the
  * outcome, so a redelivered event finds its work done. See docs/destinations/quickbooks.md.
  */
-import { createHash } from 'node:crypto'
 import type { OrderEvent } from '../../events/model.js'
 import { dayInZone } from '../../lib/pacific-time.js'
 import type {
@@ -15,9 +14,10 @@ import type {
   DocumentStore,
 } from '../../store/quickbooks-documents.js'
 import type { DeliveryOutcome } from '../destination.js'
-import { MAX_REQUEST_ID, type QuickBooksClient, QuickBooksError } from './client.js'
+import { storeMatches } from '../filter.js'
+import { type QuickBooksClient, QuickBooksError, type RequestIds, requestIdsFrom } from './client.js'
 import { type CreditType, creditBody, creditTypeOf, sourceOf } from './credit.js'
-import type { Directory, RequestIds } from './directory.js'
+import type { Directory } from './directory.js'
 import type { DocIndex, SalesFormType } from './doc-index.js'
 import type { QuickBooksDestinationOptions } from './index.js'
 import { hasPart, mergePart } from './merge-part.js'
@@ -27,7 +27,6 @@ import {
   type ResolvedRefs,
   rootOrderNumber,
   shippingFields,
-  storeMatches,
   taxModeOf,
   toSalesForm,
 } from './to-document.js'
@@ -46,13 +45,11 @@ function ownKey(event: OrderEvent): string {
 }
 
 /**
- * `<32 hex>-<what>`: deterministic per (destination, event, write), ≤ 50 characters (reference §8).
- * The destination is part of it so two destinations on one company never replay each other's answers.
+ * Per (destination, event, generation): the destination is part of it so two destinations on one
+ * company never replay each other's answers.
  */
 export function requestIds(destinationId: string, event: OrderEvent, generation = 0): RequestIds {
-  const seed = `${destinationId}\n${event.id}${generation > 0 ? `\n${generation}` : ''}`
-  const base = createHash('sha256').update(seed).digest('hex').slice(0, 32)
-  return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
+  return requestIdsFrom(`${destinationId}\n${event.id}${generation > 0 ? `\n${generation}` : ''}`)
 }
 
 interface Credit {

@@ -6,6 +6,7 @@
  * already did (reference §8) — and then surface as `retry`; a 401 refreshes the token once and retries.
  * Validation faults surface at once as `permanent`, with code and Detail.
  */
+import { createHash } from 'node:crypto'
 import { Redactor } from '../../lib/redact.js'
 import { ReconnectNeededError, TokenEndpointError } from './oauth.js'
 import { limiterFor, type RateLimiter } from './rate-limiter.js'
@@ -15,6 +16,18 @@ export const DEFAULT_API_URL = 'https://quickbooks.api.intuit.com'
 export const MINOR_VERSION = '75'
 /** QBO's requestid limit (reference §8). */
 export const MAX_REQUEST_ID = 50
+
+/** Derives the requestid of each write one piece of work makes (`-sr`, `-pay`, `-c0`, …). */
+export type RequestIds = (suffix: string) => string
+
+/**
+ * `<32 hex of SHA-256(seed)>-<what>`, ≤ 50 characters: deterministic, so a retry after a crash sends
+ * the ids of the first try and QBO replays its answer (reference §8).
+ */
+export function requestIdsFrom(seed: string): RequestIds {
+  const base = createHash('sha256').update(seed).digest('hex').slice(0, 32)
+  return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
+}
 const MAX_PAGE = 1000
 
 export interface AccessTokens {

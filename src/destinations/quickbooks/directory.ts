@@ -6,7 +6,7 @@
  */
 import type { OrderEvent } from '../../events/model.js'
 import { SerialQueue } from '../../lib/serial-queue.js'
-import { type QuickBooksClient, QuickBooksError } from './client.js'
+import { type QuickBooksClient, QuickBooksError, type RequestIds } from './client.js'
 import { isEmail } from './to-document.js'
 import type { QboAccount, QboCustomer, QboItem, Ref } from './types.js'
 
@@ -26,9 +26,6 @@ export interface DirectoryOptions {
   /** The account RefundReceipts pay from; default Undeposited Funds, else the first bank account. */
   refundAccountId?: string
 }
-
-/** Derives the requestid of the n-th create this event makes. */
-export type RequestIds = (suffix: string) => string
 
 const NAME_MAX = 100
 const ITEM_RELOAD_MS = 60_000

@@ -7,6 +7,7 @@
  */
 import type { OrderEvent } from '../../events/model.js'
 import { dayInZone } from '../../lib/pacific-time.js'
+import { storeMatches } from '../filter.js'
 import { exactPrice, fromCents, lineCents, toCents } from './money.js'
 import type { Ref, SalesFormBody, SalesLine } from './types.js'
 
@@ -32,15 +33,6 @@ export type TaxMode = MappingOptions['tax']
 /** The tax treatment of an event's order: its store may be marketplace-remitted. */
 export function taxModeOf(event: OrderEvent, options: MappingOptions): TaxMode {
   return options.untaxedStores.some((store) => storeMatches(store, event.order)) ? 'none' : options.tax
-}
-
-/** A store named in config (by name, case-insensitively, or by id) is the order's store. */
-export function storeMatches(
-  key: string,
-  order: { storeId: number | null; storeName: string | null },
-): boolean {
-  const k = key.trim()
-  return k.toLowerCase() === order.storeName?.trim().toLowerCase() || k === String(order.storeId)
 }
 
 export interface ResolvedRefs {

@@ -3,11 +3,10 @@
  * (prefix + yyyyMMdd + `-` + store code, ≤ 21 characters) and requestids derived from
  * (destination, store, day, revision), so a rerun of a day replays its document instead of making another.
  */
-import { createHash } from 'node:crypto'
 import type { OrderEvent } from '../../../events/model.js'
-import { MAX_REQUEST_ID } from '../client.js'
-import type { RequestIds } from '../directory.js'
-import { MAX_DOC_NUMBER, storeMatches } from '../to-document.js'
+import { storeMatches } from '../../filter.js'
+import { type RequestIds, requestIdsFrom } from '../client.js'
+import { MAX_DOC_NUMBER } from '../to-document.js'
 
 export function storeKeyOf(event: OrderEvent): string {
   const { storeId, storeName } = event.order
@@ -46,11 +45,7 @@ export function summaryRequestIds(
   day: string,
   revision: number,
 ): RequestIds {
-  const base = createHash('sha256')
-    .update(`${destinationId}\nsummary\n${storeKey}\n${day}\n${revision}`)
-    .digest('hex')
-    .slice(0, 32)
-  return (suffix) => `${base}-${suffix}`.slice(0, MAX_REQUEST_ID)
+  return requestIdsFrom(`${destinationId}\nsummary\n${storeKey}\n${day}\n${revision}`)
 }
 
 /** The store a key was made from (storeKeyOf), with the name its entries carry. */
