@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { startKlaviyoSimulator } from '../src/simulators/klaviyo/index.js'
 import { type ShipStationSimulator, startShipStationSimulator } from '../src/simulators/shipstation/index.js'
 import { type RunWorker, workers } from './lib/child.js'
+import { BENCH_CREDENTIALS } from './lib/shipstation.js'
 import { median } from './lib/stats.js'
 import type { BackfillWorkerInput, BackfillWorkerOutput, MemoryMark } from './workers/backfill.js'
 
@@ -26,8 +27,6 @@ const PAGE = 500
 const REAL_WINDOW_MS = 60_000
 /** The governor's wait after a window's announced end, before scaling (rate-governor.ts default). */
 const GOVERNOR_MARGIN_MS = 100
-const API_KEY = 'bench-key'
-const API_SECRET = 'bench-secret'
 
 export interface BackfillOptions {
   orders: number
@@ -80,8 +79,7 @@ export async function benchBackfill(options: BackfillOptions, runWorker: RunWork
   const ss = await startShipStationSimulator({
     orders: options.orders,
     seed: options.seed,
-    apiKey: API_KEY,
-    apiSecret: API_SECRET,
+    ...BENCH_CREDENTIALS,
     rateLimit: options.limit,
     rateWindowMs: options.windowMs,
     rateResetResolutionMs: resetResolutionMs,
@@ -100,8 +98,7 @@ export async function benchBackfill(options: BackfillOptions, runWorker: RunWork
           shipstationUrl: ss.url,
           klaviyoUrl: kl.url,
           database: `sqlite:${join(dir, 'bench.db')}`,
-          apiKey: API_KEY,
-          apiSecret: API_SECRET,
+          ...BENCH_CREDENTIALS,
           marginMs,
           checkpoints: [...checkpoints, options.orders],
         })

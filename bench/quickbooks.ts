@@ -24,13 +24,12 @@ import {
   type RequestRecord,
   startQuickBooksSimulator,
 } from '../src/simulators/quickbooks/index.js'
-import { type ShipStationSimulator, startShipStationSimulator } from '../src/simulators/shipstation/index.js'
+import type { ShipStationSimulator } from '../src/simulators/shipstation/index.js'
 import { windowUse } from './backfill.js'
 import { type RunWorker, workers } from './lib/child.js'
+import { BENCH_CREDENTIALS, unthrottledShipStation } from './lib/shipstation.js'
 import type { QuickBooksWorkerInput, QuickBooksWorkerOutput } from './workers/quickbooks.js'
 
-const API_KEY = 'bench-key'
-const API_SECRET = 'bench-secret'
 const REALM = DEFAULT_REALM_ID
 /** QBO's throttle per realm and app (reference §10), the simulator's defaults, spelled out. */
 export const QBO_REAL_LIMITS = { perMinute: 500, perSecond: 10, concurrent: 10 }
@@ -113,13 +112,7 @@ export async function benchQuickBooks(
 ): Promise<QuickBooksBenchResult> {
   // tokens are sealed with this key in the child (it inherits the environment); any key does here.
   process.env.SHIPRELAY_SECRET_KEY ??= randomBytes(32).toString('hex')
-  const ss = await startShipStationSimulator({
-    orders: options.orders,
-    seed: options.seed,
-    apiKey: API_KEY,
-    apiSecret: API_SECRET,
-    rateLimit: 1_000_000_000,
-  })
+  const ss = await unthrottledShipStation(options.orders, options.seed)
   const qb = await startQuickBooksSimulator({
     realms: [{ realmId: REALM, settings: { duplicateDocNumberCheck: false } }],
     limits: QBO_REAL_LIMITS,
@@ -134,8 +127,7 @@ export async function benchQuickBooks(
       {
         database: `sqlite:${join(dir, 'bench.db')}`,
         shipstationUrl: ss.url,
-        apiKey: API_KEY,
-        apiSecret: API_SECRET,
+        ...BENCH_CREDENTIALS,
         quickbooksUrl: qb.url,
         tokenUrl: qb.oauthUrls.token,
         realmId: REALM,

@@ -12,14 +12,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startKlaviyoSimulator } from '../src/simulators/klaviyo/index.js'
-import { startShipStationSimulator } from '../src/simulators/shipstation/index.js'
 import { type RunWorker, workers } from './lib/child.js'
 import { DEFAULT_POSTGRES_URL, postgresAvailable, withScratchDatabase } from './lib/postgres.js'
+import { BENCH_CREDENTIALS, unthrottledShipStation } from './lib/shipstation.js'
 import { cpuSeconds, median } from './lib/stats.js'
 import type { ThroughputWorkerInput, ThroughputWorkerOutput } from './workers/throughput.js'
-
-const API_KEY = 'bench-key'
-const API_SECRET = 'bench-secret'
 
 export type DatabaseKind = 'sqlite' | 'postgres'
 
@@ -69,13 +66,7 @@ export async function benchThroughput(
   options: ThroughputOptions,
   runWorker: RunWorker,
 ): Promise<ThroughputResult> {
-  const ss = await startShipStationSimulator({
-    orders: options.orders,
-    seed: options.seed,
-    apiKey: API_KEY,
-    apiSecret: API_SECRET,
-    rateLimit: 1_000_000_000,
-  })
+  const ss = await unthrottledShipStation(options.orders, options.seed)
   const kl = await startKlaviyoSimulator({ apiKeys: ['pk_bench'], rateScale: 1000 })
   const result: ThroughputResult = { options, skipped: {}, runs: {}, median: {} }
   try {
@@ -93,8 +84,7 @@ export async function benchThroughput(
           shipstationUrl: ss.url,
           klaviyoUrl: kl.url,
           database,
-          apiKey: API_KEY,
-          apiSecret: API_SECRET,
+          ...BENCH_CREDENTIALS,
         })
         const run = (database: string) =>
           runWorker<ThroughputWorkerInput, ThroughputWorkerOutput>('throughput', input(database), {
