@@ -14,10 +14,9 @@ import { quickBooksDb } from '../../../src/store/quickbooks-tables.js'
 import { type CliRun, startCli } from '../../helpers/cli.js'
 import { forEachDatabase } from '../../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js'
-import { REALM, simulator } from './helpers.js'
+import { connectDatabase, REALM, simulator } from './helpers.js'
 import {
   backfillFrom,
-  connect,
   expectBookedOnce,
   quickBooksYaml,
   salesDocuments,
@@ -61,7 +60,7 @@ forEachDatabase('QuickBooks: SIGKILL while booking, restart', (database) => {
       destinationYaml: quickBooksYaml(qb),
     })
     pipeline = p
-    await connect(p, qb)
+    await connectDatabase(p.relay.store.db, qb, Date.now())
     const file = join(mkdtempSync(join(tmpdir(), 'shiprelay-qbo-restart-')), 'shiprelay.yaml')
     writeFileSync(file, p.yaml)
 

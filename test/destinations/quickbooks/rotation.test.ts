@@ -13,8 +13,8 @@ import type { QuickBooksSimulator } from '../../../src/simulators/quickbooks/ind
 import { DatabaseTokenStore } from '../../../src/store/quickbooks-tokens.js'
 import { forEachDatabase } from '../../helpers/databases.js'
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js'
-import { REALM, simulator } from './helpers.js'
-import { backfillFrom, connect, expectBookedOnce, quickBooksYaml, shippedRoots } from './through-pipeline.js'
+import { connectDatabase, REALM, simulator } from './helpers.js'
+import { backfillFrom, expectBookedOnce, quickBooksYaml, shippedRoots } from './through-pipeline.js'
 
 const KEY = '7a'.repeat(32)
 
@@ -59,7 +59,7 @@ forEachDatabase('QuickBooks: token rotation mid-run through the pipeline', (data
       fetch: expiring,
     })
     pipeline = p
-    await connect(p, qb)
+    await connectDatabase(p.relay.store.db, qb, Date.now())
     const store = new DatabaseTokenStore(p.relay.store.db, SecretBox.fromEnv())
     const issued = (await store.load(REALM))!.tokens.refreshToken
 

@@ -1,6 +1,6 @@
 /**
- * The QuickBooks destination behind the real pipeline (test/helpers/pipeline.ts): its config and its
- * connection, and judging a run from outside shiprelay: the shipped orders of the simulated ShipStation
+ * The QuickBooks destination behind the real pipeline (test/helpers/pipeline.ts): its config, and
+ * judging a run from outside shiprelay: the shipped orders of the simulated ShipStation
  * world (split parts once, under their parent's number) against the sales documents the company
  * holds, counted by DocNumber and by the order named in PrivateNote.
  */
@@ -8,7 +8,7 @@ import { expect } from 'vitest'
 import { DEFAULT_CLIENT, type QuickBooksSimulator } from '../../../src/simulators/quickbooks/index.js'
 import type { ShipStationSimulator } from '../../../src/simulators/shipstation/index.js'
 import type { Pipeline } from '../../helpers/pipeline.js'
-import { connectDatabase, REALM } from './helpers.js'
+import { REALM } from './helpers.js'
 
 /** The QuickBooks destination, appended to the pipeline's destinations (after Klaviyo's). */
 export function quickBooksYaml(qb: QuickBooksSimulator): string {
@@ -20,11 +20,6 @@ export function quickBooksYaml(qb: QuickBooksSimulator): string {
     endpoints: { api: "${qb.url}", bearer: "${qb.oauthUrls.token}" }
     sendHistory: true
 `
-}
-
-/** Stores tokens the simulator issued, sealed, as `shiprelay quickbooks connect` would. */
-export function connect(pipeline: Pipeline, qb: QuickBooksSimulator): Promise<void> {
-  return connectDatabase(pipeline.relay.store.db, qb, Date.now())
 }
 
 interface SalesDocument {
