@@ -5,7 +5,6 @@
  * document or state shows up instead of breaking these views.
  */
 import type { Kysely } from 'kysely'
-import type { SummaryTables } from './quickbooks-summary.js'
 import { quickBooksDb } from './quickbooks-tables.js'
 import type { Database } from './schema.js'
 
@@ -58,7 +57,7 @@ export async function documentCounts(db: Kysely<Database>, destinationId: string
     .groupBy(['doc_type', 'state'])
     .execute()
   // Daily summaries (mode: summary) live in their own table: one document per store and day.
-  const summaries = await (db as unknown as Kysely<SummaryTables>)
+  const summaries = await quickBooksDb(db)
     .selectFrom('quickbooks_summary_days')
     .select(['doc_type', (eb) => eb.fn.countAll<number>().as('n')])
     .where('destination_id', '=', destinationId)

@@ -5,6 +5,7 @@
  * again after a crash sends the same document with the same requestid.
  */
 import type { Kysely } from 'kysely'
+import { type QuickBooksTables, quickBooksDb } from './quickbooks-tables.js'
 import type { Database } from './schema.js'
 import { chunks } from './snapshots.js'
 
@@ -79,14 +80,14 @@ export interface PostedDay {
 }
 
 export class SummaryStore {
-  readonly #db: Kysely<SummaryTables>
+  readonly #db: Kysely<QuickBooksTables>
 
   constructor(
     db: Kysely<Database>,
     private readonly destinationId: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.#db = db as unknown as Kysely<SummaryTables>
+    this.#db = quickBooksDb(db)
   }
 
   async entries(eventIds: readonly string[]): Promise<Map<string, SummaryEntry>> {

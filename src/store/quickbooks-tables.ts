@@ -3,6 +3,7 @@
  * rather than in it so the destination's tables stay in one place.
  */
 import type { Kysely } from 'kysely'
+import type { SummaryTables } from './quickbooks-summary.js'
 import type { Database } from './schema.js'
 
 export interface QuickBooksTokenTable {
@@ -42,7 +43,8 @@ export interface QuickBooksRequestGenerationTable {
   generation: number
 }
 
-export interface QuickBooksTables {
+/** Every QuickBooks table, the daily summaries' included. */
+export interface QuickBooksTables extends SummaryTables {
   quickbooks_tokens: QuickBooksTokenTable
   quickbooks_documents: QuickBooksDocumentTable
   quickbooks_request_generations: QuickBooksRequestGenerationTable
