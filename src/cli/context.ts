@@ -19,6 +19,13 @@ export class UserError extends Error {
   override name = 'UserError'
 }
 
+/** `--limit`: a positive whole number, or a UserError naming the flag. */
+export function parseLimit(value: unknown): number {
+  const limit = Number(value)
+  if (!Number.isInteger(limit) || limit < 1) throw new UserError('--limit must be a positive whole number')
+  return limit
+}
+
 export function loadContext(configPath: string, logLevel?: string): CommandContext {
   const config = loadConfig(configPath)
   const redactor = redactorFor(config)

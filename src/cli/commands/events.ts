@@ -1,7 +1,14 @@
 import type { Command } from 'commander'
 import { openStore } from '../../store/open-database.js'
 import { recentEvents } from '../../store/status.js'
-import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand, UserError } from '../context.js'
+import {
+  type CommandContext,
+  DEFAULT_CONFIG_PATH,
+  loadContext,
+  parseLimit,
+  runCommand,
+  UserError,
+} from '../context.js'
 
 const STATES = ['pending', 'delivered', 'skipped', 'dead']
 
@@ -22,9 +29,7 @@ export function registerEventsCommand(program: Command): void {
       await runCommand(
         async () => {
           context = loadContext(String(opts.config), 'warn')
-          const limit = Number(opts.limit)
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new UserError('--limit must be a positive whole number')
+          const limit = parseLimit(opts.limit)
           if (opts.state && !STATES.includes(String(opts.state)))
             throw new UserError(`--state must be one of ${STATES.join(', ')}`)
           const store = await openStore(context.config.database)

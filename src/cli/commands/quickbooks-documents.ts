@@ -15,7 +15,14 @@ import {
   ordersByNumber,
 } from '../../store/quickbooks-status.js'
 import type { Database } from '../../store/schema.js'
-import { type CommandContext, DEFAULT_CONFIG_PATH, loadContext, runCommand, UserError } from '../context.js'
+import {
+  type CommandContext,
+  DEFAULT_CONFIG_PATH,
+  loadContext,
+  parseLimit,
+  runCommand,
+  UserError,
+} from '../context.js'
 
 interface Missing {
   destinationId: string
@@ -41,9 +48,7 @@ export function registerQuickBooksDocumentsCommand(quickbooks: Command): void {
       await runCommand(
         async () => {
           context = loadContext(String(opts.config), 'warn')
-          const limit = Number(opts.limit)
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new UserError('--limit must be a positive whole number')
+          const limit = parseLimit(opts.limit)
           const destinations = context.config.destinations.filter(
             (d): d is QuickBooksDestinationConfig =>
               d.type === 'quickbooks' && (opts.destination === undefined || d.id === opts.destination),
